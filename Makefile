@@ -1,0 +1,82 @@
+# nnscope — the one entry point: make, make run, make test, make bench, make clean.
+#
+#   nn/    -> libnn.a   (C core: OpenBLAS, zlib, libc)
+#   viz/   -> libviz.a  (the window: SDL2, SDL2_ttf, SDL2_image; reads nn/ through nn/view.h)
+#   repl/  -> nnscope   (Lua 5.4, readline; links both)
+
+BUILD   := build
+CC      ?= cc
+OPT     ?= -O3 -march=native
+CFLAGS  ?= -g
+CFLAGS  += $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -MMD -MP
+DEPS_OK := $(BUILD)/.deps-ok
+
+NN_CFLAGS   = $(shell pkg-config --cflags openblas zlib 2>/dev/null)
+NN_LIBS     = $(shell pkg-config --libs openblas zlib 2>/dev/null) -lm
+VIZ_CFLAGS  = $(shell pkg-config --cflags sdl2 SDL2_ttf SDL2_image 2>/dev/null)
+VIZ_LIBS    = $(shell pkg-config --libs sdl2 SDL2_ttf SDL2_image 2>/dev/null)
+REPL_CFLAGS = $(shell pkg-config --cflags lua5.4 readline 2>/dev/null)
+REPL_LIBS   = $(shell pkg-config --libs lua5.4 readline 2>/dev/null)
+
+NN_SRC   := $(wildcard nn/*.c)
+VIZ_SRC  := $(wildcard viz/*.c)
+REPL_SRC := $(wildcard repl/*.c)
+TEST_SRC := $(wildcard tests/c/*.c)
+VIZT_SRC := $(wildcard tests/viz/*.c)
+
+NN_OBJ   := $(NN_SRC:%.c=$(BUILD)/%.o)
+VIZ_OBJ  := $(VIZ_SRC:%.c=$(BUILD)/%.o)
+REPL_OBJ := $(REPL_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+VIZT_OBJ := $(VIZT_SRC:%.c=$(BUILD)/%.o)
+
+.PHONY: all deps run test bench clean
+all: $(BUILD)/nnscope
+
+# Installs missing Debian packages once; re-checked whenever the script changes.
+deps: $(DEPS_OK)
+$(DEPS_OK): scripts/install-deps.sh
+	@mkdir -p $(BUILD)
+	@scripts/install-deps.sh
+	@touch $@
+
+$(BUILD)/nn/%.o: nn/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NN_CFLAGS) -c $< -o $@
+$(BUILD)/viz/%.o: viz/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(VIZ_CFLAGS) $(NN_CFLAGS) -c $< -o $@
+$(BUILD)/repl/%.o: repl/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(REPL_CFLAGS) $(VIZ_CFLAGS) $(NN_CFLAGS) -c $< -o $@
+$(BUILD)/tests/%.o: tests/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(VIZ_CFLAGS) $(NN_CFLAGS) -I. -c $< -o $@
+
+$(BUILD)/libnn.a: $(NN_OBJ)
+	ar rcs $@ $^
+$(BUILD)/libviz.a: $(VIZ_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/nnscope: $(REPL_OBJ) $(BUILD)/libviz.a $(BUILD)/libnn.a
+	$(CC) $(CFLAGS) -o $@ $(REPL_OBJ) $(BUILD)/libviz.a $(BUILD)/libnn.a \
+	    $(REPL_LIBS) $(VIZ_LIBS) $(NN_LIBS)
+$(BUILD)/test_nn: $(TEST_OBJ) $(BUILD)/libnn.a
+	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libnn.a $(NN_LIBS)
+$(BUILD)/test_viz: $(VIZT_OBJ) $(BUILD)/libviz.a $(BUILD)/libnn.a
+	$(CC) $(CFLAGS) -o $@ $(VIZT_OBJ) $(BUILD)/libviz.a $(BUILD)/libnn.a $(VIZ_LIBS) $(NN_LIBS)
+
+run: $(BUILD)/nnscope
+	./$(BUILD)/nnscope
+
+test: $(BUILD)/nnscope $(BUILD)/test_nn $(if $(VIZT_SRC),$(BUILD)/test_viz)
+	@tests/run.sh
+
+bench: $(BUILD)/nnscope
+	@scripts/install-deps.sh --bench
+	@scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(NN_OBJ:.o=.d) $(VIZ_OBJ:.o=.d) $(REPL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(VIZT_OBJ:.o=.d)

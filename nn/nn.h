@@ -1,0 +1,17 @@
+/* nn/nn.h — the whole C core in one include. */
+#ifndef NN_NN_H
+#define NN_NN_H
+
+#include "activation.h"
+#include "dense.h"
+#include "error.h"
+#include "layer.h"
+#include "loss.h"
+#include "model.h"
+#include "optim.h"
+#include "rng.h"
+#include "tensor.h"
+
+#define NN_VERSION "0.1.0"
+
+#endif

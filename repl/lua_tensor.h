@@ -1,0 +1,25 @@
+/* repl/lua_tensor.h — nn_tensor as a Lua userdata (metatable "nn.Tensor"). */
+#ifndef REPL_LUA_TENSOR_H
+#define REPL_LUA_TENSOR_H
+
+#include <lua.h>
+
+#include "nn/tensor.h"
+
+/* Push `t` as a new Lua tensor; Lua owns it from now on (freed by __gc).
+** Pushes nil when t is NULL. */
+void repl_tensor_push(lua_State *L, nn_tensor *t);
+
+/* The tensor at stack index `idx`, or a Lua argument error naming the argument. */
+nn_tensor *repl_tensor_check(lua_State *L, int idx);
+
+/* The tensor at `idx` if it is one, else NULL. */
+nn_tensor *repl_tensor_test(lua_State *L, int idx);
+
+/* A tensor from a tensor, a number, or a (nested) Lua table of numbers at `idx`.
+** A table is converted into a new tensor that is pushed onto the stack (so Lua
+** owns it); a tensor argument is returned as is. Raises a Lua error for a
+** ragged or non-numeric table, naming `what` ("argument #2 to 'fit'"). */
+nn_tensor *repl_tensor_from_arg(lua_State *L, int idx, const char *what);
+
+#endif
