@@ -23,7 +23,8 @@ typedef struct nn_node {
     int in[NN_MAX_INPUTS];
     nn_tensor *out;             /* output of the last forward, (B, out_shape...) */
     nn_tensor *grad;            /* dL/d(out) of the last backward */
-    int consumers;              /* how many nodes (or model outputs) read out */
+    int consumers;              /* how many nodes read out */
+    int grad_written;           /* backward: grad holds a gradient already */
 } nn_node;
 
 /* Per-epoch values under Keras's names ("loss", "accuracy", "val_loss", ...). */
@@ -58,6 +59,7 @@ typedef struct nn_model {
     nn_tensor *last_x, *last_y;         /* copies of the last batch (grown, reused) */
     int has_forward, has_backward;
     double last_loss;
+    nn_tensor *scratch;                 /* backward: a second consumer's gradient */
     nn_param **params;                  /* all parameters, in layer order */
     int n_params;
     nn_history history;
@@ -156,7 +158,7 @@ typedef int (*nn_fit_callback)(void *ud, const nn_fit_event *ev, nn_error *err);
 typedef struct nn_fit_options {
     int epochs;                 /* 1 */
     int batch_size;             /* 32 */
-    float validation_split;     /* 0: the last fraction, taken before shuffling */
+    double validation_split;    /* 0: the last fraction, taken before shuffling */
     const nn_tensor *val_x, *val_y;     /* validation_data (wins over validation_split) */
     int shuffle;                /* 1 */
     int initial_epoch;          /* 0 */

@@ -48,9 +48,13 @@ void t_run(const char *name, void (*fn)(void))
 
 /* Each suite file defines one of these and calls t_run for its tests. */
 void suite_tensor(void);
+void suite_dense(void);
+void suite_model(void);
 
 int main(void)
 {
     suite_tensor();
+    suite_dense();
+    suite_model();
     return 0;
 }
