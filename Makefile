@@ -8,7 +8,7 @@ BUILD   := build
 CC      ?= cc
 OPT     ?= -O3 -march=native
 CFLAGS  ?= -g
-CFLAGS  += $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -MMD -MP
+CFLAGS  += $(OPT) -I. -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -MMD -MP
 DEPS_OK := $(BUILD)/.deps-ok
 
 NN_CFLAGS   = $(shell pkg-config --cflags openblas zlib 2>/dev/null)
