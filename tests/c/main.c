@@ -51,6 +51,7 @@ void suite_tensor(void);
 void suite_dense(void);
 void suite_model(void);
 void suite_optim(void);
+void suite_loss(void);
 
 int main(void)
 {
@@ -58,5 +59,6 @@ int main(void)
     suite_dense();
     suite_model();
     suite_optim();
+    suite_loss();
     return 0;
 }
