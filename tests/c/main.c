@@ -52,6 +52,7 @@ void suite_dense(void);
 void suite_model(void);
 void suite_optim(void);
 void suite_loss(void);
+void suite_activation(void);
 
 int main(void)
 {
@@ -60,5 +61,6 @@ int main(void)
     suite_model();
     suite_optim();
     suite_loss();
+    suite_activation();
     return 0;
 }
