@@ -75,7 +75,7 @@ static uint64_t next_model_seed(lua_State *L)
     return base * 0x9E3779B97F4A7C15ULL + count;
 }
 
-static int push_new_model(lua_State *L)
+int repl_model_push_new(lua_State *L, const char *prefix)
 {
     nn_error err;
     nn_model *m = nn_model_new(next_model_seed(L), &err);
@@ -87,7 +87,7 @@ static int push_new_model(lua_State *L)
     lua_createtable(L, 0, 4);
     lua_newtable(L);
     lua_setfield(L, -2, "layers");
-    push_unique_name(L, "sequential");
+    push_unique_name(L, prefix);
     lua_setfield(L, -2, "name");
     lua_setiuservalue(L, -2, 1);
     return lua_gettop(L);
@@ -108,19 +108,28 @@ static int model_add(lua_State *L)
         lu->owned = 0;
         return luaL_error(L, "%s", err.msg);
     }
-    lua_pushvalue(L, 1);
-    lua_setiuservalue(L, 2, 1);         /* the layer keeps the model alive */
-    push_model_table(L, 1);
-    lua_getfield(L, -1, "layers");
-    lua_pushvalue(L, 2);
-    lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
+    repl_model_adopt_layer(L, 1, 2);
     return 0;
+}
+
+void repl_model_adopt_layer(lua_State *L, int model_idx, int layer_idx)
+{
+    model_idx = lua_absindex(L, model_idx);
+    layer_idx = lua_absindex(L, layer_idx);
+    repl_layer_check(L, layer_idx)->owned = 1;
+    lua_pushvalue(L, model_idx);
+    lua_setiuservalue(L, layer_idx, 1);     /* the layer keeps the model alive */
+    push_model_table(L, model_idx);
+    lua_getfield(L, -1, "layers");
+    lua_pushvalue(L, layer_idx);
+    lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
+    lua_pop(L, 2);
 }
 
 /* nn.Sequential{layer, ...} or nn.Sequential() */
 static int new_sequential(lua_State *L)
 {
-    int model = push_new_model(L);
+    int model = repl_model_push_new(L, "sequential");
     if (lua_istable(L, 1)) {
         int n = (int)luaL_len(L, 1);
         for (int i = 1; i <= n; i++) {
@@ -800,4 +809,5 @@ void repl_open_model(lua_State *L, int nn)
     lua_pushcfunction(L, new_sequential);
     lua_setfield(L, -2, "Sequential");
     lua_pop(L, 1);
+    repl_open_functional(L, nn);
 }
