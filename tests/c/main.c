@@ -51,6 +51,7 @@ void suite_tensor(void);
 void suite_dense(void);
 void suite_model(void);
 void suite_step(void);
+void suite_optim(void);
 
 int main(void)
 {
@@ -58,5 +59,6 @@ int main(void)
     suite_dense();
     suite_model();
     suite_step();
+    suite_optim();
     return 0;
 }
