@@ -899,4 +899,5 @@ void repl_open_model(lua_State *L, int nn)
     lua_setfield(L, -2, "Sequential");
     lua_pop(L, 1);
     repl_open_functional(L, nn);
+    repl_open_custom(L, nn);
 }
