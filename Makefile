@@ -72,7 +72,11 @@ run: $(BUILD)/nnscope
 test: $(BUILD)/nnscope $(BUILD)/test_nn $(if $(VIZT_SRC),$(BUILD)/test_viz)
 	@tests/run.sh
 
-bench: $(BUILD)/nnscope
+# The benchmark's C side links libnn.a alone (no Lua, no SDL).
+$(BUILD)/bench_nn: bench/bench_nn.c $(BUILD)/libnn.a
+	$(CC) $(CFLAGS) $(NN_CFLAGS) -I. -o $@ $< $(BUILD)/libnn.a $(NN_LIBS)
+
+bench: $(BUILD)/nnscope $(BUILD)/bench_nn
 	@scripts/install-deps.sh --bench
 	@scripts/bench.sh
 
