@@ -9,6 +9,9 @@ CC      ?= cc
 OPT     ?= -O3 -march=native
 CFLAGS  ?= -g
 CFLAGS  += $(OPT) -I. -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -MMD -MP
+# No code here reads errno after a math call; without this sqrtf/expf keep a scalar
+# errno path and loops using them (Adam's update) do not vectorise: 5x slower steps.
+CFLAGS  += -fno-math-errno
 DEPS_OK := $(BUILD)/.deps-ok
 
 NN_CFLAGS   = $(shell pkg-config --cflags openblas zlib 2>/dev/null)

@@ -373,8 +373,8 @@ static void bench_sgemm(const char *label, int M, int N, int K, int ta, int tb)
     } while (t < 0.3);
     printf("{\"impl\": \"openblas\", \"config\": \"default\", \"work\": \"sgemm_%s\", "
            "\"m\": %d, \"n\": %d, \"k\": %d, \"seconds\": %.9f, \"gflops\": %.3f, "
-           "\"threads\": %d}\n", label, M, N, K, t / reps, 2.0 * M * N * K * reps / t * 1e-9,
-           openblas_get_num_threads());
+           "\"threads\": %d, \"openblas\": \"%s\"}\n", label, M, N, K, t / reps,
+           2.0 * M * N * K * reps / t * 1e-9, openblas_get_num_threads(), openblas_get_config());
     fflush(stdout);
     free(a);
     free(b);
