@@ -13,7 +13,8 @@
 ** converting the data are not timed; fit's shuffle, batch gather and training
 ** are. Rows whose layers are not in this build print {"work": ..., "na": "..."}.
 **
-** Usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem]
+** Usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem] [--epochs N]
+** (--epochs: more training epochs, to profile the training loop with perf)
 */
 #include <cblas.h>
 #include <math.h>
@@ -272,13 +273,15 @@ static nn_tensor *as_input(const nn_tensor *x, int image)
 }
 
 /* One epoch of fit, then predict on the test set: two result lines. */
+static int epochs = 1;
+
 static void bench_model(const char *name, nn_model *m, const dataset *train, const dataset *test,
                         int batch, int image, double train_flops, double predict_flops)
 {
     nn_error err;
     nn_tensor *x = as_input(train->x, image), *xt = as_input(test->x, image);
     nn_fit_options fo = nn_fit_defaults();
-    fo.epochs = 1;
+    fo.epochs = epochs;
     fo.batch_size = batch;
     long batches = 0;
     fo.callback = count_batches;
@@ -299,8 +302,8 @@ static void bench_model(const char *name, nn_model *m, const dataset *train, con
     printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s_epoch\", "
            "\"seconds\": %.6f, \"samples_per_s\": %.1f, \"samples\": %d, \"batch\": %d, "
            "\"batches\": %ld, \"loss\": %.6f, \"test_acc\": %.6f, \"gflops\": %.3f}\n",
-           name, t_fit, train->n / t_fit, train->n, batch, batches, loss, acc,
-           train_flops * train->n / t_fit * 1e-9);
+           name, t_fit, (double)train->n * epochs / t_fit, train->n * epochs, batch, batches,
+           loss, acc, train_flops * train->n * epochs / t_fit * 1e-9);
     printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s_predict\", "
            "\"seconds\": %.6f, \"samples_per_s\": %.1f, \"samples\": %d, \"batch\": 1000, "
            "\"gflops\": %.3f}\n",
@@ -426,8 +429,11 @@ int main(int argc, char **argv)
             quick = 1;
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             only = argv[++i];
+        } else if (strcmp(argv[i], "--epochs") == 0 && i + 1 < argc) {
+            epochs = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
         } else {
-            fprintf(stderr, "usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem]\n");
+            fprintf(stderr, "usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem] "
+                    "[--epochs N]\n");
             return 2;
         }
     }
