@@ -50,11 +50,15 @@ void t_run(const char *name, void (*fn)(void))
 void suite_tensor(void);
 void suite_dense(void);
 void suite_model(void);
+void suite_step(void);
+void suite_optim(void);
 
 int main(void)
 {
     suite_tensor();
     suite_dense();
     suite_model();
+    suite_step();
+    suite_optim();
     return 0;
 }
