@@ -66,8 +66,8 @@ void nn_optim_free(nn_optimizer *o);
 /* Each updates w[0..n-1] in place from g; state arrays as named (zero at the
 ** start, except Adagrad's accumulator); t is the 1-based step. Hyperparameters
 ** are read from `o` at every call, so changing one between steps takes effect
-** at the next step. The rules are those of Keras 3 (keras/src/optimizers/, one file a rule),
-** which tf.keras's optimizers since 2.11 follow too. */
+** at the next step. The rules are those of Keras 3 (keras/src/optimizers/, a file
+** per rule), which tf.keras's optimizers since 2.11 follow too. */
 
 /* v = momentum v - lr g;  w += v   (nesterov: w += momentum v - lr g);  momentum 0: w -= lr g */
 void nn_optim_sgd_update(float *w, const float *g, float *v, size_t n, float lr, float momentum,
