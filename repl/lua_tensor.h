@@ -22,4 +22,9 @@ nn_tensor *repl_tensor_test(lua_State *L, int idx);
 ** ragged or non-numeric table, naming `what` ("argument #2 to 'fit'"). */
 nn_tensor *repl_tensor_from_arg(lua_State *L, int idx, const char *what);
 
+/* The session's random generator (kept in the registry, seeded with 42 and
+** reseeded by nn.utils.set_random_seed); nn.rand and nn.randn draw from it.
+** Valid as long as the lua_State. */
+nn_rng *repl_rng(lua_State *L);
+
 #endif
