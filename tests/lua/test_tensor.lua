@@ -500,7 +500,8 @@ test("bad nested tables say where", function()
   expect_error(function() nn.tensor{{1, 2}, {3}} end,
                "ragged nested table: [2] has length 1 where [1] has length 2")
   expect_error(function() nn.tensor{{{1, 2}}, {{3, 4}, {5, 6}}} end, "[2] has length 2")
-  expect_error(function() nn.tensor{{1, 2}, {3, "x"}} end, "expected a number at [2][2], got string")
+  expect_error(function() nn.tensor{{1, 2}, {3, "x"}} end,
+               "expected a number at [2][2], got string")
   expect_error(function() nn.tensor{{1, 2}, 3} end, "expected a table at [2], got number")
   expect_error(function() nn.tensor{} end, "the table is empty")
   expect_error(function() nn.tensor{{}} end, "the table at [1] is empty")
