@@ -10,6 +10,7 @@
 #include "model.h"
 #include "optim.h"
 #include "rng.h"
+#include "step.h"
 #include "tensor.h"
 
 #define NN_VERSION "0.1.0"
