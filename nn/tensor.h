@@ -137,10 +137,6 @@ nn_status nn_tensor_assign(nn_tensor *dst, const nn_tensor *src, nn_error *err);
 ** first that differs). The result is uint8 when all inputs are, else float32. */
 nn_tensor *nn_tensor_concat(const nn_tensor *const *ts, int n, int axis, nn_error *err);
 
-/* The rows rows[0..n-1] (0-based, repeats allowed) of `t`, in that order, as a
-** new tensor of the same dtype: numpy's t[rows]. NN_EARG for an index out of range. */
-nn_tensor *nn_tensor_gather_rows(const nn_tensor *t, const int *rows, int n, nn_error *err);
-
 /* ------------------------------------------------------------- arithmetic */
 
 /* The comparisons give 1 where true and 0 where false. */

@@ -328,32 +328,6 @@ nn_tensor *nn_tensor_concat(const nn_tensor *const *ts, int n, int axis, nn_erro
     return r;
 }
 
-nn_tensor *nn_tensor_gather_rows(const nn_tensor *t, const int *rows, int n, nn_error *err)
-{
-    if (n < 1) {
-        nn_error_set(err, NN_EARG, "gather: needs at least one row index");
-        return NULL;
-    }
-    for (int i = 0; i < n; i++) {
-        if (rows[i] < 0 || rows[i] >= t->shape[0]) {
-            nn_error_set(err, NN_EARG, "gather: row %d is outside a tensor of %d rows",
-                         rows[i] + 1, t->shape[0]);
-            return NULL;
-        }
-    }
-    int shape[NN_MAX_DIMS];
-    memcpy(shape, t->shape, sizeof shape);
-    shape[0] = n;
-    nn_tensor *r = nn_tensor_new(t->dtype, t->ndim, shape, err);
-    if (!r)
-        return NULL;
-    size_t row_bytes = nn_tensor_row_size(t) * (t->dtype == NN_U8 ? 1 : sizeof(float));
-    for (int i = 0; i < n; i++)
-        memcpy((char *)r->data + (size_t)i * row_bytes,
-               (const char *)t->data + (size_t)rows[i] * row_bytes, row_bytes);
-    return r;
-}
-
 /* ---------------------------------------------------------------- matmul */
 
 nn_tensor *nn_tensor_matmul(const nn_tensor *a, const nn_tensor *b, nn_error *err)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lua_nn.h"
+#include "nn/preprocess.h"
 
 #define TENSOR_MT "nn.Tensor"
 #define RNG_KEY "nn.rng"
@@ -706,7 +707,7 @@ static int m_gather(lua_State *L)
         rows[i] = axis_position(L, (lua_Integer)v, t, 0);
     }
     nn_error err;
-    return push_checked(L, nn_tensor_gather_rows(t, rows, (int)idx->size, &err), &err);
+    return push_checked(L, nn_gather_rows(t, rows, (int)idx->size, &err), &err);
 }
 
 /* ---------------------------------------------------------------- values */

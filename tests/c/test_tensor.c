@@ -451,23 +451,6 @@ static void concat_along_each_axis(void)
     nn_tensor_free(both);
 }
 
-static void gather_rows_copies_in_order(void)
-{
-    nn_error err;
-    nn_tensor *t = from_values(2, (int[]){3, 2}, (float[]){1, 2, 3, 4, 5, 6});
-    nn_tensor *g = nn_tensor_gather_rows(t, (int[]){2, 0, 2, 1}, 4, &err);
-    static const float want[8] = {5, 6, 1, 2, 5, 6, 3, 4};
-    CHECK(g && g->shape[0] == 4 && g->shape[1] == 2);
-    for (int i = 0; i < 8; i++)
-        CHECK(nn_tensor_f32(g)[i] == want[i]);
-    CHECK(g->data != t->data);
-    CHECK(nn_tensor_gather_rows(t, (int[]){3}, 1, &err) == NULL);
-    CHECK_CONTAINS(err.msg, "row 4 is outside a tensor of 3 rows");
-    CHECK(nn_tensor_gather_rows(t, (int[]){0}, 0, &err) == NULL);
-    nn_tensor_free(t);
-    nn_tensor_free(g);
-}
-
 static void check_format(const nn_tensor *t, const char *want)
 {
     char *s = nn_tensor_format(t);
@@ -512,6 +495,5 @@ void suite_tensor(void)
     t_run("arange, linspace, eye", arange_linspace_eye);
     t_run("assign broadcasts into the destination", assign_broadcasts_into_the_destination);
     t_run("concat along each axis", concat_along_each_axis);
-    t_run("gather rows copies in order", gather_rows_copies_in_order);
     t_run("format like numpy", format_like_numpy);
 }
