@@ -188,10 +188,12 @@ nn_tensor_stats nn_tensor_summary(const nn_tensor *a);
 /* numpy-style text of `t`:
 **     tensor([[1.5, 2.0],
 **             [3.0, 4.0]], shape=(2, 2))
-** four significant digits, one format for all elements (scientific when the
-** largest magnitude is >= 1e5 or the smallest non-zero one is below 1e-3 or
-** a thousandth of the largest), whole numbers as "3.", uint8 as integers with
-** ", dtype=uint8" added; above 1000 elements each axis longer than 6 shows its
+** One format for all the elements shown, as numpy chooses: whole numbers (all
+** of them, below 1e8) as "3."; else four significant digits for the largest
+** magnitude, scientific ("1.235e-04") when it is >= 1e5 or the smallest non-zero
+** one is below 1e-3 or below a thousandth of it; trailing zeros every element
+** has are dropped. uint8 prints as integers, with ", dtype=uint8" added. Rows
+** wrap at 75 columns; above 1000 elements, each axis longer than 6 shows its
 ** first and last 3 entries around "...". Returns a malloc'd string the caller
 ** frees, or NULL when out of memory. */
 char *nn_tensor_format(const nn_tensor *t);
