@@ -14,6 +14,7 @@
 #include "optim.h"
 #include "preprocess.h"
 #include "rng.h"
+#include "step.h"
 #include "synth.h"
 #include "tensor.h"
 

@@ -1,8 +1,903 @@
-/* repl/lua_model.c — Lua bindings (being written). */
+/* repl/lua_model.c — nn.Sequential and the model methods a learner calls:
+** add, compile, fit, evaluate, predict, summary, the batch-level calls, the
+** step-by-step calls, and weights. */
+#include "lua_model.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "lua_nn.h"
+#include "lua_options.h"
+#include "lua_tensor.h"
+#include "progress.h"
+
+#define MODEL_MT "nn.Model"
+
+int (*repl_fit_hook)(const nn_model *m);
+
+/* Ctrl-C, from the REPL (repl.c). */
+int repl_interrupted(void);
+void repl_clear_interrupt(void);
+
+void repl_optimizer_push_owned(lua_State *L, nn_optimizer *o, int model_idx);
+
+typedef struct repl_model { nn_model *m; nn_stepper step; } repl_model;
+
+nn_model *repl_model_check(lua_State *L, int idx)
+{
+    repl_model *u = luaL_checkudata(L, idx, MODEL_MT);
+    return u->m;
+}
+
+/* The model's Lua-side table (user value 1): layers, name, optimizer. */
+static void push_model_table(lua_State *L, int idx)
+{
+    lua_getiuservalue(L, idx, 1);
+}
+
+/* A session-wide counter per prefix: "sequential", "sequential_1", ... */
+static void push_unique_name(lua_State *L, const char *prefix)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "nn.name_counts");
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, "nn.name_counts");
+    }
+    lua_getfield(L, -1, prefix);
+    lua_Integer n = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_pushinteger(L, n + 1);
+    lua_setfield(L, -2, prefix);
+    lua_pop(L, 1);
+    if (n == 0)
+        lua_pushstring(L, prefix);
+    else
+        lua_pushfstring(L, "%s_%d", prefix, (int)n);
+}
+
+/* The seed for a new model: nn.utils.set_random_seed's value (registry
+** "nn.seed", default 42) mixed with a count of models made since. */
+static uint64_t next_model_seed(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "nn.seed");
+    uint64_t base = lua_isinteger(L, -1) ? (uint64_t)lua_tointeger(L, -1) : 42;
+    lua_pop(L, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, "nn.models_made");
+    uint64_t count = (uint64_t)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_pushinteger(L, (lua_Integer)(count + 1));
+    lua_setfield(L, LUA_REGISTRYINDEX, "nn.models_made");
+    return base * 0x9E3779B97F4A7C15ULL + count;
+}
+
+int repl_model_push_new(lua_State *L, const char *prefix)
+{
+    nn_error err;
+    nn_model *m = nn_model_new(next_model_seed(L), &err);
+    if (!m)
+        return luaL_error(L, "%s", err.msg);
+    repl_model *u = lua_newuserdatauv(L, sizeof *u, 1);
+    memset(u, 0, sizeof *u);
+    u->m = m;
+    luaL_setmetatable(L, MODEL_MT);
+    lua_createtable(L, 0, 4);
+    lua_newtable(L);
+    lua_setfield(L, -2, "layers");
+    push_unique_name(L, prefix);
+    lua_setfield(L, -2, "name");
+    lua_setiuservalue(L, -2, 1);
+    return lua_gettop(L);
+}
+
+/* model:add(layer): the model takes the layer over. */
+static int model_add(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    repl_layer *lu = repl_layer_check(L, 2);
+    if (lu->owned)
+        return luaL_error(L, "add: layer '%s' already belongs to a model", lu->layer->name);
+    nn_error err;
+    nn_layer *l = lu->layer;
+    lu->owned = 1;      /* nn_model_add owns it from here, even when it fails */
+    if (nn_model_add(m, l, &err) != NN_OK) {
+        lu->layer = NULL;
+        lu->owned = 0;
+        return luaL_error(L, "%s", err.msg);
+    }
+    repl_model_adopt_layer(L, 1, 2);
+    return 0;
+}
+
+void repl_model_adopt_layer(lua_State *L, int model_idx, int layer_idx)
+{
+    model_idx = lua_absindex(L, model_idx);
+    layer_idx = lua_absindex(L, layer_idx);
+    repl_layer_check(L, layer_idx)->owned = 1;
+    lua_pushvalue(L, model_idx);
+    lua_setiuservalue(L, layer_idx, 1);     /* the layer keeps the model alive */
+    push_model_table(L, model_idx);
+    lua_getfield(L, -1, "layers");
+    lua_pushvalue(L, layer_idx);
+    lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
+    lua_pop(L, 2);
+}
+
+/* nn.Sequential{layer, ...} or nn.Sequential() */
+static int new_sequential(lua_State *L)
+{
+    int model = repl_model_push_new(L, "sequential");
+    if (lua_istable(L, 1)) {
+        int n = (int)luaL_len(L, 1);
+        for (int i = 1; i <= n; i++) {
+            lua_pushcfunction(L, model_add);
+            lua_pushvalue(L, model);
+            lua_geti(L, 1, i);
+            if (!luaL_testudata(L, -1, "nn.Layer"))
+                return luaL_error(L, "Sequential: item %d is not a layer (got %s)", i,
+                                  luaL_typename(L, -1));
+            lua_call(L, 2, 0);
+        }
+        lua_getfield(L, 1, "name");
+        if (lua_isstring(L, -1)) {
+            push_model_table(L, model);
+            lua_pushvalue(L, -2);
+            lua_setfield(L, -2, "name");
+        }
+    }
+    lua_settop(L, model);
+    return 1;
+}
+
+/* ---------------------------------------------------------------- compile */
+
+static const char *const compile_options[] = {"optimizer", "loss", "metrics", NULL};
+
+static int model_compile(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    repl_check_options(L, 2, "compile", compile_options, 0);
+    nn_compile_options c;
+    memset(&c, 0, sizeof c);
+    lua_getfield(L, 2, "loss");
+    if (lua_isnil(L, -1))
+        return luaL_error(L, "compile: a loss is required, e.g. loss = "
+                          "'categorical_crossentropy'");
+    repl_loss_from_arg(L, -1, &c.loss);
+    lua_pop(L, 1);
+    if (lua_getfield(L, 2, "metrics") != LUA_TNIL) {
+        luaL_checktype(L, -1, LUA_TTABLE);
+        int n = (int)luaL_len(L, -1);
+        if (n > NN_MAX_METRICS)
+            return luaL_error(L, "compile: at most %d metrics", NN_MAX_METRICS);
+        for (int i = 0; i < n; i++) {
+            nn_error err;
+            lua_geti(L, -1, i + 1);
+            const char *name = lua_tostring(L, -1);
+            if (!name)
+                return luaL_error(L, "compile: metrics[%d] must be a name such as 'accuracy'",
+                                  i + 1);
+            if (nn_metric_parse(name, &c.metrics[i], &err) != NN_OK)
+                return luaL_error(L, "compile: %s", err.msg);
+            lua_pop(L, 1);
+        }
+        c.n_metrics = n;
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 2, "optimizer");
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushliteral(L, "rmsprop");      /* Keras's default */
+    }
+    nn_optimizer *opt = repl_optimizer_from_arg(L, -1);
+    lua_pop(L, 1);
+    /* the wrapper of the previous optimizer must not outlive it: give the old
+    ** one to a new unowned wrapper-free state by freeing it here, after Lua's
+    ** wrapper is dropped from the model table */
+    push_model_table(L, 1);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "optimizer");
+    lua_pop(L, 1);
+    c.optimizer = opt;
+    nn_error err;
+    if (nn_model_compile(m, &c, &err) != NN_OK)
+        return luaL_error(L, "%s", err.msg);
+    push_model_table(L, 1);
+    repl_optimizer_push_owned(L, m->optimizer, 1);
+    lua_setfield(L, -2, "optimizer");
+    return 0;
+}
+
+/* ------------------------------------------------------------------- fit */
+
+typedef struct fit_ctx {
+    lua_State *L;
+    nn_model *m;
+    repl_progress bar;
+    int verbose;
+    int callbacks;          /* stack index of the callbacks list, or 0 */
+    int interrupted;
+    int epoch, batch;
+} fit_ctx;
+
+static void push_logs(lua_State *L, const nn_fit_event *ev)
+{
+    lua_createtable(L, 0, ev->n_results);
+    for (int i = 0; i < ev->n_results; i++) {
+        lua_pushnumber(L, ev->results[i]);
+        lua_setfield(L, -2, ev->names[i]);
+    }
+}
+
+/* Call cb:method(index, logs) for each callback that has it; an error in a
+** callback stops fit with that error. */
+static int run_callbacks(fit_ctx *c, const char *method, int index, const nn_fit_event *ev,
+                         nn_error *err)
+{
+    lua_State *L = c->L;
+    if (!c->callbacks)
+        return 0;
+    int n = (int)luaL_len(L, c->callbacks);
+    for (int i = 1; i <= n; i++) {
+        lua_geti(L, c->callbacks, i);
+        if (lua_getfield(L, -1, method) != LUA_TFUNCTION) {
+            lua_pop(L, 2);
+            continue;
+        }
+        lua_pushvalue(L, -2);
+        lua_pushinteger(L, index);
+        push_logs(L, ev);
+        if (lua_pcall(L, 3, 0, 0) != LUA_OK) {
+            nn_error_set(err, NN_EARG, "callback %s: %s", method, lua_tostring(L, -1));
+            lua_pop(L, 2);
+            return 1;
+        }
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+static int fit_callback(void *ud, const nn_fit_event *ev, nn_error *err)
+{
+    fit_ctx *c = ud;
+    c->epoch = ev->epoch;
+    c->batch = ev->batch;
+    switch (ev->kind) {
+    case NN_EVENT_EPOCH_BEGIN:
+        if (c->verbose > 0) {
+            printf("Epoch %d/%d\n", ev->epoch + 1, ev->epochs);
+            fflush(stdout);
+        }
+        repl_progress_begin(&c->bar, stdout, c->verbose, ev->batches);
+        if (run_callbacks(c, "on_epoch_begin", ev->epoch, ev, err))
+            return 1;
+        break;
+    case NN_EVENT_BATCH_END:
+        repl_progress_update(&c->bar, ev->batch + 1, ev->n_results, ev->names, ev->results, 0);
+        if (repl_fit_hook && repl_fit_hook(c->m))
+            return 1;
+        if (run_callbacks(c, "on_batch_end", ev->batch, ev, err))
+            return 1;
+        break;
+    case NN_EVENT_EPOCH_END:
+        repl_progress_update(&c->bar, ev->batches, ev->n_results, ev->names, ev->results, 1);
+        if (run_callbacks(c, "on_epoch_end", ev->epoch, ev, err))
+            return 1;
+        break;
+    case NN_EVENT_EVAL_BATCH_END:
+        repl_progress_update(&c->bar, ev->batch + 1, ev->n_results, ev->names, ev->results,
+                             ev->batch + 1 == ev->batches && ev->n_results > 0);
+        break;
+    }
+    if (repl_interrupted()) {
+        c->interrupted = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int default_verbose(void)
+{
+    return isatty(fileno(stdout)) ? 1 : 2;
+}
+
+/* A History like Keras's: history.history.loss[epoch], history.epoch, params. */
+static void push_history(lua_State *L, const nn_history *h, int first_epoch, int epochs,
+                         int steps)
+{
+    lua_createtable(L, 0, 3);
+    lua_newtable(L);
+    for (int k = 0; k < h->n_keys; k++) {
+        lua_createtable(L, h->n_epochs - first_epoch, 0);
+        for (int e = first_epoch; e < h->n_epochs; e++) {
+            lua_pushnumber(L, h->values[k][e]);
+            lua_rawseti(L, -2, e - first_epoch + 1);
+        }
+        lua_setfield(L, -2, h->key[k]);
+    }
+    lua_setfield(L, -2, "history");
+    lua_newtable(L);
+    for (int e = first_epoch; e < h->n_epochs; e++) {
+        lua_pushinteger(L, e - first_epoch);
+        lua_rawseti(L, -2, e - first_epoch + 1);
+    }
+    lua_setfield(L, -2, "epoch");
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, epochs);
+    lua_setfield(L, -2, "epochs");
+    lua_pushinteger(L, steps);
+    lua_setfield(L, -2, "steps");
+    lua_setfield(L, -2, "params");
+    luaL_setmetatable(L, "nn.History");
+}
+
+static int history_tostring(lua_State *L)
+{
+    lua_getfield(L, 1, "epoch");
+    int n = (int)luaL_len(L, -1);
+    lua_pop(L, 1);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    lua_pushfstring(L, "<History: %d epoch%s", n, n == 1 ? "" : "s");
+    luaL_addvalue(&b);
+    lua_getfield(L, 1, "history");
+    int hist = lua_gettop(L);
+    lua_pushnil(L);
+    const char *sep = "; ";
+    while (lua_next(L, hist)) {
+        lua_pop(L, 1);
+        luaL_addstring(&b, sep);
+        luaL_addstring(&b, lua_tostring(L, -1));
+        sep = ", ";
+    }
+    luaL_addchar(&b, '>');
+    luaL_pushresult(&b);
+    return 1;
+}
+
+static const char *const fit_options[] = {
+    "epochs", "batch_size", "validation_split", "validation_data", "shuffle", "verbose",
+    "initial_epoch", "steps_per_epoch", "callbacks", NULL,
+};
+
+/* Turn a stop or an error of the core into Lua: Ctrl-C returns normally with
+** the history so far, anything else raises. */
+static void finish_fit(lua_State *L, fit_ctx *c, nn_status st, const nn_error *err)
+{
+    if (st == NN_OK)
+        return;
+    if (st == NN_ESTOP && c->interrupted) {
+        repl_clear_interrupt();
+        fprintf(stdout, "\ninterrupted: training stopped at epoch %d, batch %d (the history "
+                "so far is kept)\n", c->epoch + 1, c->batch + 1);
+        return;
+    }
+    if (st == NN_ESTOP)
+        return;         /* the window or a callback asked to stop */
+    if (c->bar.drawn_width)
+        fputc('\n', stdout);
+    luaL_error(L, "%s", err->msg);
+}
+
+static int model_fit(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    nn_tensor *x = repl_tensor_from_arg(L, 2, "argument #2 to 'fit'");
+    nn_tensor *y = repl_tensor_from_arg(L, 3, "argument #3 to 'fit'");
+    int o = 4;
+    if (!lua_isnoneornil(L, o))
+        luaL_checktype(L, o, LUA_TTABLE);
+    repl_check_options(L, o, "fit", fit_options, 0);
+    nn_fit_options opt = nn_fit_defaults();
+    opt.epochs = (int)repl_opt_integer(L, o, "fit", "epochs", 1);
+    opt.batch_size = (int)repl_opt_integer(L, o, "fit", "batch_size", 32);
+    opt.validation_split = repl_opt_number(L, o, "fit", "validation_split", 0.0);
+    opt.shuffle = repl_opt_boolean(L, o, "fit", "shuffle", 1);
+    opt.initial_epoch = (int)repl_opt_integer(L, o, "fit", "initial_epoch", 0);
+    opt.steps_per_epoch = (int)repl_opt_integer(L, o, "fit", "steps_per_epoch", 0);
+    fit_ctx c;
+    memset(&c, 0, sizeof c);
+    c.L = L;
+    c.m = m;
+    c.verbose = (int)repl_opt_integer(L, o, "fit", "verbose", default_verbose());
+    if (!lua_isnoneornil(L, o) && lua_getfield(L, o, "validation_data") != LUA_TNIL) {
+        int vd = lua_gettop(L);
+        luaL_argexpected(L, lua_istable(L, vd), vd, "validation_data = {x_val, y_val}");
+        lua_geti(L, vd, 1);
+        opt.val_x = repl_tensor_from_arg(L, -1, "validation_data[1]");
+        lua_geti(L, vd, 2);
+        opt.val_y = repl_tensor_from_arg(L, -1, "validation_data[2]");
+    }
+    if (!lua_isnoneornil(L, o) && lua_getfield(L, o, "callbacks") != LUA_TNIL) {
+        luaL_argexpected(L, lua_istable(L, -1), lua_gettop(L), "callbacks = {cb, ...}");
+        c.callbacks = lua_gettop(L);
+    }
+    opt.callback = fit_callback;
+    opt.ud = &c;
+    int first_epoch = m->history.n_epochs;
+    nn_error err;
+    nn_error_clear(&err);
+    if (c.callbacks) {
+        nn_fit_event ev = {0};
+        if (run_callbacks(&c, "on_train_begin", 0, &ev, &err))
+            return luaL_error(L, "%s", err.msg);
+    }
+    nn_status st = nn_model_fit(m, x, y, &opt, &err);
+    finish_fit(L, &c, st, &err);
+    int steps = opt.batch_size > 0 ? (x->shape[0] + opt.batch_size - 1) / opt.batch_size : 0;
+    push_history(L, &m->history, first_epoch, opt.epochs, steps);
+    push_model_table(L, 1);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "history");
+    lua_pop(L, 1);
+    return 1;
+}
+
+/* ------------------------------------------------------ evaluate, predict */
+
+static const char *const eval_options[] = {"batch_size", "verbose", NULL};
+
+static int model_evaluate(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    nn_tensor *x = repl_tensor_from_arg(L, 2, "argument #2 to 'evaluate'");
+    nn_tensor *y = repl_tensor_from_arg(L, 3, "argument #3 to 'evaluate'");
+    repl_check_options(L, 4, "evaluate", eval_options, 0);
+    int bs = (int)repl_opt_integer(L, 4, "evaluate", "batch_size", 32);
+    fit_ctx c;
+    memset(&c, 0, sizeof c);
+    c.L = L;
+    c.m = m;
+    c.verbose = (int)repl_opt_integer(L, 4, "evaluate", "verbose", isatty(fileno(stdout)));
+    int batches = bs > 0 ? (x->shape[0] + bs - 1) / bs : 1;
+    repl_progress_begin(&c.bar, stdout, c.verbose ? 1 : 0, batches);
+    double r[NN_MAX_METRICS + 1];
+    nn_error err;
+    nn_status st = nn_model_evaluate(m, x, y, bs, r, fit_callback, &c, &err);
+    if (st == NN_ESTOP && c.interrupted) {
+        repl_clear_interrupt();
+        return luaL_error(L, "interrupted");
+    }
+    if (st != NN_OK)
+        return luaL_error(L, "%s", err.msg);
+    for (int i = 0; i <= m->n_metrics; i++)
+        lua_pushnumber(L, r[i]);
+    return 1 + m->n_metrics;
+}
+
+static int model_predict(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    nn_tensor *x = repl_tensor_from_arg(L, 2, "argument #2 to 'predict'");
+    repl_check_options(L, 3, "predict", eval_options, 0);
+    int bs = (int)repl_opt_integer(L, 3, "predict", "batch_size", 32);
+    fit_ctx c;
+    memset(&c, 0, sizeof c);
+    c.L = L;
+    c.m = m;
+    nn_error err;
+    nn_tensor *p = nn_model_predict(m, x, bs, fit_callback, &c, &err);
+    if (!p) {
+        if (c.interrupted) {
+            repl_clear_interrupt();
+            return luaL_error(L, "interrupted");
+        }
+        return luaL_error(L, "%s", err.msg);
+    }
+    repl_tensor_push(L, p);
+    return 1;
+}
+
+/* ---------------------------------------------------- batch-level calls */
+
+static int push_results(lua_State *L, const nn_model *m, const double *r)
+{
+    for (int i = 0; i <= m->n_metrics; i++)
+        lua_pushnumber(L, r[i]);
+    return 1 + m->n_metrics;
+}
+
+static int model_train_on_batch(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    nn_tensor *x = repl_tensor_from_arg(L, 2, "argument #2 to 'train_on_batch'");
+    nn_tensor *y = repl_tensor_from_arg(L, 3, "argument #3 to 'train_on_batch'");
+    double r[NN_MAX_METRICS + 1];
+    nn_error err;
+    if (nn_model_train_on_batch(m, x, y, r, &err) != NN_OK)
+        return luaL_error(L, "%s", err.msg);
+    return push_results(L, m, r);
+}
+
+static int model_test_on_batch(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    nn_tensor *x = repl_tensor_from_arg(L, 2, "argument #2 to 'test_on_batch'");
+    nn_tensor *y = repl_tensor_from_arg(L, 3, "argument #3 to 'test_on_batch'");
+    double r[NN_MAX_METRICS + 1];
+    nn_error err;
+    if (nn_model_test_on_batch(m, x, y, r, &err) != NN_OK)
+        return luaL_error(L, "%s", err.msg);
+    return push_results(L, m, r);
+}
+
+/* model:forward(x) — the output of one forward pass (training = false unless
+** {training = true}); the model keeps every layer's output for the window. */
+static int model_forward(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    nn_tensor *x = repl_tensor_from_arg(L, 2, "argument #2 to 'forward'");
+    static const char *const known[] = {"training", NULL};
+    repl_check_options(L, 3, "forward", known, 0);
+    int training = repl_opt_boolean(L, 3, "forward", "training", 0);
+    nn_error err;
+    const nn_tensor *out = nn_model_forward(m, x, training, &err);
+    nn_tensor *copy = out ? nn_tensor_clone(out, &err) : NULL;
+    if (!copy)
+        return luaL_error(L, "%s", err.msg);
+    repl_tensor_push(L, copy);
+    return 1;
+}
+
+static int model_predict_on_batch(lua_State *L)
+{
+    lua_settop(L, 2);
+    return model_forward(L);
+}
+
+/* model:backward(y) — the loss of the last forward against y, and the
+** gradients of every weight (read them with model:get_gradients()). */
+static int model_backward(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    nn_tensor *y = repl_tensor_from_arg(L, 2, "argument #2 to 'backward'");
+    nn_error err;
+    double loss;
+    if (nn_model_backward(m, y, &loss, &err) != NN_OK)
+        return luaL_error(L, "%s", err.msg);
+    lua_pushnumber(L, loss);
+    return 1;
+}
+
+static int model_apply_gradients(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    nn_error err;
+    if (nn_model_apply_gradients(m, &err) != NN_OK)
+        return luaL_error(L, "%s", err.msg);
+    return 0;
+}
+
+/* ------------------------------------------------------------ stage by stage */
+
+static void push_clone_or_nil(lua_State *L, const nn_tensor *t)
+{
+    nn_error err;
+    nn_tensor *c = t ? nn_tensor_clone(t, &err) : NULL;
+    if (t && !c)
+        luaL_error(L, "%s", err.msg);
+    repl_tensor_push(L, c);
+}
+
+/* model:step(x, y) — the next stage of one training step: returns a table
+** {stage = "forward"|"loss"|"backward"|"update", layer = i, name = ..., loss = ...,
+** value = the tensor just computed}. x, y start a step when none is under way. */
+static int model_step(lua_State *L)
+{
+    repl_model *u = luaL_checkudata(L, 1, MODEL_MT);
+    nn_model *m = u->m;
+    nn_tensor *x = NULL, *y = NULL;
+    if (!u->step.active) {
+        x = repl_tensor_from_arg(L, 2, "argument #2 to 'step'");
+        y = repl_tensor_from_arg(L, 3, "argument #3 to 'step'");
+    }
+    nn_stage st;
+    nn_error err;
+    if (nn_step_next(m, &u->step, x, y, &st, &err) != NN_OK)
+        return luaL_error(L, "%s", err.msg);
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, nn_stage_name(st.kind));
+    lua_setfield(L, -2, "stage");
+    if (st.node >= 0) {
+        lua_pushinteger(L, st.node + 1);
+        lua_setfield(L, -2, "layer");
+        lua_pushstring(L, m->nodes[st.node].layer->name);
+        lua_setfield(L, -2, "name");
+    }
+    if (st.kind != NN_STAGE_FORWARD) {
+        lua_pushnumber(L, st.loss);
+        lua_setfield(L, -2, "loss");
+    }
+    if (st.kind == NN_STAGE_FORWARD)
+        push_clone_or_nil(L, m->nodes[st.node].out);
+    else if (st.kind == NN_STAGE_LOSS)
+        push_clone_or_nil(L, m->nodes[m->outputs[0]].grad);
+    else if (st.kind == NN_STAGE_BACKWARD)
+        push_clone_or_nil(L, m->nodes[st.node].grad);
+    else
+        lua_pushnil(L);
+    lua_setfield(L, -2, "value");
+    lua_pushboolean(L, !u->step.active);
+    lua_setfield(L, -2, "done");
+    return 1;
+}
+
+/* model:trace() — per layer: input, z (pre-activation, when the layer has an
+** activation), output, grad (dL/d output) of the last step, as tensors. */
+static int model_trace(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    lua_createtable(L, m->n_nodes, 0);
+    for (int i = 0; i < m->n_nodes; i++) {
+        nn_node *n = &m->nodes[i];
+        lua_createtable(L, 0, 6);
+        lua_pushstring(L, n->layer->name);
+        lua_setfield(L, -2, "name");
+        lua_pushstring(L, n->layer->ops->type);
+        lua_setfield(L, -2, "type");
+        if (m->has_forward || n->out) {
+            int src = n->in[0];
+            push_clone_or_nil(L, src < 0 ? m->last_x : m->nodes[src].out);
+            lua_setfield(L, -2, "input");
+            push_clone_or_nil(L, n->layer->act.kind != NN_ACT_LINEAR ? n->layer->z : n->out);
+            lua_setfield(L, -2, "z");
+            push_clone_or_nil(L, n->out);
+            lua_setfield(L, -2, "output");
+        }
+        if (n->grad_written) {
+            push_clone_or_nil(L, n->grad);
+            lua_setfield(L, -2, "grad");
+        }
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------------ weights */
+
+static int push_param_list(lua_State *L, nn_model *m, int grads)
+{
+    nn_error err;
+    if (nn_model_build(m, &err) != NN_OK)
+        return luaL_error(L, "%s", err.msg);
+    int n;
+    nn_param *const *p = nn_model_params(m, &n);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        nn_tensor *t = nn_tensor_clone(grads ? p[i]->grad : p[i]->value, &err);
+        if (!t)
+            return luaL_error(L, "%s", err.msg);
+        repl_tensor_push(L, t);
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+static int model_get_weights(lua_State *L)
+{
+    return push_param_list(L, repl_model_check(L, 1), 0);
+}
+
+static int model_get_gradients(lua_State *L)
+{
+    return push_param_list(L, repl_model_check(L, 1), 1);
+}
+
+static int model_set_weights(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    nn_error err;
+    if (nn_model_build(m, &err) != NN_OK)
+        return luaL_error(L, "%s", err.msg);
+    int n;
+    nn_param *const *p = nn_model_params(m, &n);
+    if ((int)luaL_len(L, 2) != n)
+        return luaL_error(L, "set_weights: the model has %d weights, got a list of %d", n,
+                          (int)luaL_len(L, 2));
+    for (int i = 0; i < n; i++) {       /* check every shape before changing anything */
+        lua_geti(L, 2, i + 1);
+        nn_tensor *t = repl_tensor_from_arg(L, -1, "set_weights");
+        if (!nn_tensor_same_shape(t, p[i]->value)) {
+            char a[96], b[96];
+            return luaL_error(L, "set_weights: weight %d (%s) has shape %s, got %s", i + 1,
+                              p[i]->name, nn_shape_format(a, sizeof a, p[i]->value->ndim,
+                                                          p[i]->value->shape),
+                              nn_shape_format(b, sizeof b, t->ndim, t->shape));
+        }
+        lua_settop(L, 2);
+    }
+    for (int i = 0; i < n; i++) {
+        lua_geti(L, 2, i + 1);
+        nn_tensor *t = repl_tensor_from_arg(L, -1, "set_weights");
+        for (size_t j = 0; j < t->size; j++)
+            nn_tensor_f32(p[i]->value)[j] = nn_tensor_get(t, j);
+        lua_settop(L, 2);
+    }
+    return 0;
+}
+
+static int model_count_params(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)nn_model_param_count(repl_model_check(L, 1)));
+    return 1;
+}
+
+/* ------------------------------------------------------------------ summary */
+
+static void print_row(const char *a, const char *b, const char *c)
+{
+    printf(" %-28s%-26s%-10s\n", a, b, c);
+}
+
+static void thousands(char *buf, size_t len, size_t n)
+{
+    char raw[32];
+    snprintf(raw, sizeof raw, "%zu", n);
+    size_t l = strlen(raw), at = 0;
+    for (size_t i = 0; i < l && at + 2 < len; i++) {
+        if (i > 0 && (l - i) % 3 == 0)
+            buf[at++] = ',';
+        buf[at++] = raw[i];
+    }
+    buf[at] = '\0';
+}
+
+/* Keras 2's model.summary() table. */
+static int model_summary(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    push_model_table(L, 1);
+    lua_getfield(L, -1, "name");
+    const char *line = "_________________________________________________________________";
+    const char *dline = "=================================================================";
+    nn_error err;
+    int built = nn_model_build(m, &err) == NN_OK;
+    printf("Model: \"%s\"\n%s\n", lua_tostring(L, -1), line);
+    print_row("Layer (type)", "Output Shape", "Param #");
+    printf("%s\n", dline);
+    size_t total = 0, trainable = 0;
+    for (int i = 0; i < m->n_nodes; i++) {
+        nn_layer *l = m->nodes[i].layer;
+        char name[128], shape[96] = "multiple", params[32];
+        snprintf(name, sizeof name, "%s (%s)", l->name, l->ops->type);
+        if (l->built)
+            nn_shape_str(shape, sizeof shape, &l->out_shape);
+        snprintf(params, sizeof params, "%zu", nn_layer_param_count(l));
+        print_row(name, shape, params);
+        if (i + 1 < m->n_nodes)
+            printf("%65s\n", "");
+        for (int k = 0; k < l->n_params; k++) {
+            total += l->params[k].value->size;
+            if (l->params[k].trainable)
+                trainable += l->params[k].value->size;
+        }
+    }
+    char t1[32], t2[32], t3[32];
+    thousands(t1, sizeof t1, total);
+    thousands(t2, sizeof t2, trainable);
+    thousands(t3, sizeof t3, total - trainable);
+    printf("%s\nTotal params: %s\nTrainable params: %s\nNon-trainable params: %s\n%s\n", dline,
+           t1, t2, t3, line);
+    if (!built)
+        printf("(not built yet: %s)\n", err.msg);
+    return 0;
+}
+
+/* ------------------------------------------------------- indexing, printing */
+
+static int model_index(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    luaL_getmetafield(L, 1, "__methods");
+    if (lua_getfield(L, -1, key) != LUA_TNIL)
+        return 1;
+    if (strcmp(key, "stop_training") == 0) {
+        lua_pushboolean(L, m->stop_training);
+        return 1;
+    }
+    push_model_table(L, 1);
+    lua_getfield(L, -1, key);
+    return 1;
+}
+
+static int model_newindex(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    const char *key = luaL_checkstring(L, 2);
+    if (strcmp(key, "stop_training") == 0) {
+        m->stop_training = lua_toboolean(L, 3);
+        return 0;
+    }
+    if (strcmp(key, "name") == 0) {
+        push_model_table(L, 1);
+        lua_pushstring(L, luaL_checkstring(L, 3));
+        lua_setfield(L, -2, "name");
+        return 0;
+    }
+    return luaL_error(L, "model field '%s' cannot be set", key);
+}
+
+static int model_tostring(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    push_model_table(L, 1);
+    lua_getfield(L, -1, "name");
+    lua_pushfstring(L, "<Model '%s': %d layers, %d params%s>", lua_tostring(L, -1), m->n_nodes,
+                    (int)nn_model_param_count(m), m->compiled ? ", compiled" : "");
+    return 1;
+}
+
+static int model_gc(lua_State *L)
+{
+    repl_model *u = luaL_checkudata(L, 1, MODEL_MT);
+    nn_step_reset(&u->step);
+    nn_model_free(u->m);
+    u->m = NULL;
+    return 0;
+}
+
+static const luaL_Reg model_methods[] = {
+    {"add", model_add},
+    {"compile", model_compile},
+    {"fit", model_fit},
+    {"evaluate", model_evaluate},
+    {"predict", model_predict},
+    {"summary", model_summary},
+    {"train_on_batch", model_train_on_batch},
+    {"test_on_batch", model_test_on_batch},
+    {"predict_on_batch", model_predict_on_batch},
+    {"forward", model_forward},
+    {"backward", model_backward},
+    {"apply_gradients", model_apply_gradients},
+    {"step", model_step},
+    {"trace", model_trace},
+    {"get_weights", model_get_weights},
+    {"set_weights", model_set_weights},
+    {"get_gradients", model_get_gradients},
+    {"count_params", model_count_params},
+    {NULL, NULL},
+};
+
+static const luaL_Reg model_meta[] = {
+    {"__index", model_index},
+    {"__newindex", model_newindex},
+    {"__tostring", model_tostring},
+    {"__gc", model_gc},
+    {NULL, NULL},
+};
 
 void repl_open_model(lua_State *L, int nn)
 {
-    (void)L;
-    (void)nn;
+    luaL_newmetatable(L, MODEL_MT);
+    luaL_setfuncs(L, model_meta, 0);
+    luaL_newlib(L, model_methods);
+    lua_setfield(L, -2, "__methods");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, "nn.History");
+    lua_pushcfunction(L, history_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pop(L, 1);
+
+    repl_open_layers(L, nn);
+    lua_pushcfunction(L, new_sequential);
+    lua_setfield(L, nn, "Sequential");
+    lua_getfield(L, nn, "models");
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, nn, "models");
+    }
+    lua_pushcfunction(L, new_sequential);
+    lua_setfield(L, -2, "Sequential");
+    lua_pop(L, 1);
+    repl_open_functional(L, nn);
+    repl_open_custom(L, nn);
 }

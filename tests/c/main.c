@@ -51,6 +51,10 @@ void suite_tensor(void);
 void suite_dense(void);
 void suite_model(void);
 void suite_data(void);
+void suite_step(void);
+void suite_optim(void);
+void suite_loss(void);
+void suite_activation(void);
 
 int main(void)
 {
@@ -58,5 +62,9 @@ int main(void)
     suite_dense();
     suite_model();
     suite_data();
+    suite_step();
+    suite_optim();
+    suite_loss();
+    suite_activation();
     return 0;
 }

@@ -1,0 +1,55 @@
+/* repl/lua_model.h — layers, models and optimizers as Lua userdata. */
+#ifndef REPL_LUA_MODEL_H
+#define REPL_LUA_MODEL_H
+
+#include <lua.h>
+
+#include "nn/nn.h"
+
+/* A layer in Lua ("nn.Layer"). Until it is added to a model, Lua owns it;
+** then the model does, and the userdata's user value keeps the model alive. */
+typedef struct repl_layer {
+    nn_layer *layer;
+    int owned;              /* 1 once a model owns the layer */
+} repl_layer;
+
+repl_layer *repl_layer_check(lua_State *L, int idx);
+
+/* Push a new, unowned layer userdata for `l` (Lua owns it). */
+void repl_layer_push(lua_State *L, nn_layer *l);
+
+/* The model at idx ("nn.Model"), or a Lua argument error. */
+nn_model *repl_model_check(lua_State *L, int idx);
+
+/* Push a new empty model named "<prefix>", "<prefix>_1", ...; returns its index. */
+int repl_model_push_new(lua_State *L, const char *prefix);
+
+/* Record that the model at model_idx now owns the layer at layer_idx (already
+** handed to the C model): the layer keeps the model alive and model.layers lists it. */
+void repl_model_adopt_layer(lua_State *L, int model_idx, int layer_idx);
+
+/* nn.Input, calling a layer on symbolic tensors, nn.Model (lua_functional.c). */
+void repl_open_functional(lua_State *L, int nn);
+
+/* nn.Layer:extend — layers written in Lua (lua_custom.c). */
+void repl_open_custom(lua_State *L, int nn);
+
+/* For a Lua-written layer, push the instance table's field `key` and return 1;
+** return 0 (pushing nothing) for any other layer. */
+int repl_custom_layer_field(lua_State *L, const nn_layer *l, const char *key);
+
+/* Layer constructors, activations, regularizers, optimizers and losses (lua_layers.c). */
+void repl_open_layers(lua_State *L, int nn);
+
+/* Read an optimizer given to compile (a name or an nn.Optimizer) and return a
+** new nn_optimizer the caller owns; raises a Lua error on a bad value. */
+nn_optimizer *repl_optimizer_from_arg(lua_State *L, int idx);
+
+/* Read a loss given to compile (a name or a loss object from nn.losses). */
+void repl_loss_from_arg(lua_State *L, int idx, nn_loss *out);
+
+/* Called after each training batch while the window is open (set by lua_viz.c);
+** returns non-zero to stop training. NULL when there is no window. */
+extern int (*repl_fit_hook)(const nn_model *m);
+
+#endif
