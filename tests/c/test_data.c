@@ -805,7 +805,7 @@ static void synth_blobs_and_errors(void)
 {
     nn_tensor *x, *y;
     float centers[4] = {2, 2, -2, -2};
-    CHECK(nn_synth_blobs(7, 2, centers, 0, 0, 1, &x, &y, NULL) == NN_OK);
+    CHECK(nn_synth_blobs(7, 2, centers, 0, 0, 0, 1, &x, &y, NULL) == NN_OK);
     int count[2] = {0}, bad = 0;
     for (int i = 0; x && i < 7; i++) {
         int c = (int)nn_tensor_f32(y)[i];
@@ -817,7 +817,7 @@ static void synth_blobs_and_errors(void)
     nn_tensor_free(x);
     nn_tensor_free(y);
     /* Drawn centres: each blob's mean is within the box, its spread about std. */
-    CHECK(nn_synth_blobs(6000, 3, NULL, 0.5f, 10, 9, &x, &y, NULL) == NN_OK);
+    CHECK(nn_synth_blobs(6000, 3, NULL, 0.5f, -10, 10, 9, &x, &y, NULL) == NN_OK);
     double sum[3][2] = {{0}}, sq[3][2] = {{0}};
     int cnt[3] = {0};
     for (int i = 0; x && i < 6000; i++) {
@@ -844,7 +844,7 @@ static void synth_blobs_and_errors(void)
     CHECK_CONTAINS(err.msg, "make_xor: n must be at least 1");
     CHECK(nn_synth_moons(10, -1, 1, &x, &y, &err) == NN_EARG);
     CHECK_CONTAINS(err.msg, "noise");
-    CHECK(nn_synth_blobs(10, 0, NULL, 1, 10, 1, &x, &y, &err) == NN_EARG);
+    CHECK(nn_synth_blobs(10, 0, NULL, 1, -10, 10, 1, &x, &y, &err) == NN_EARG);
     CHECK_CONTAINS(err.msg, "centers");
 }
 
