@@ -47,7 +47,7 @@ static void set_funcs(lua_State *L, int t, const luaL_Reg *fns)
 static uint64_t opt_seed(lua_State *L, int opts, const char *fn)
 {
     int has_seed = 0, has_state = 0;
-    if (lua_istable(L, opts)) {
+    if (opts > 0 && lua_istable(L, opts)) {
         has_seed = lua_getfield(L, opts, "seed") != LUA_TNIL;
         has_state = lua_getfield(L, opts, "random_state") != LUA_TNIL;
         lua_pop(L, 2);
@@ -213,7 +213,8 @@ static int make_simple(lua_State *L, synth_fn make, const char *fn, int default_
     uint64_t seed = opt_seed(L, o, fn);
     nn_tensor *x, *y;
     nn_error err;
-    return push_xy(L, make(n, noise, seed, &x, &y, &err), x, y, &err);
+    nn_status st = make(n, noise, seed, &x, &y, &err);
+    return push_xy(L, st, x, y, &err);
 }
 
 /* nn.datasets.make_xor{n = 500, noise = 0, seed = ...} -> x (n, 2), y (n,) */
@@ -247,7 +248,8 @@ static int make_spirals(lua_State *L)
     uint64_t seed = opt_seed(L, o, fn);
     nn_tensor *x, *y;
     nn_error err;
-    return push_xy(L, nn_synth_spirals(n, arms, noise, seed, &x, &y, &err), x, y, &err);
+    nn_status st = nn_synth_spirals(n, arms, noise, seed, &x, &y, &err);
+    return push_xy(L, st, x, y, &err);
 }
 
 /* nn.datasets.make_gaussians{n = 500, noise = 0, seed = ...}: the Playground's two
@@ -331,7 +333,6 @@ static int make_blobs(lua_State *L)
 /* nn.utils.to_categorical(y [, num_classes]) -> one-hot float32 rows */
 static int to_categorical(lua_State *L)
 {
-    nn_tensor *y = repl_tensor_from_arg(L, 1, "argument #1 to 'to_categorical'");
     lua_Integer k = -1;         /* -1: the largest label + 1, as Keras's None */
     if (lua_istable(L, 2) && !repl_tensor_test(L, 2)) {
         static const char *const known[] = {"num_classes", NULL};
@@ -343,6 +344,8 @@ static int to_categorical(lua_State *L)
     if (k != -1 && (k < 1 || k > 1000000))
         return luaL_error(L, "to_categorical: num_classes must be a positive integer, got %I",
                           (LUAI_UACINT)k);
+    /* Converting a Lua table pushes a tensor: only after the arguments are read. */
+    nn_tensor *y = repl_tensor_from_arg(L, 1, "argument #1 to 'to_categorical'");
     nn_error err;
     nn_tensor *r = nn_to_categorical(y, (int)k, &err);
     if (!r)
@@ -355,7 +358,6 @@ static int to_categorical(lua_State *L)
 ** x divided by its norm along `axis` (1-based, negative from the end). */
 static int normalize(lua_State *L)
 {
-    nn_tensor *x = repl_tensor_from_arg(L, 1, "argument #1 to 'normalize'");
     lua_Integer axis, order;
     if (lua_istable(L, 2) && !repl_tensor_test(L, 2)) {
         static const char *const known[] = {"axis", "order", NULL};
@@ -366,6 +368,7 @@ static int normalize(lua_State *L)
         axis = luaL_optinteger(L, 2, -1);
         order = luaL_optinteger(L, 3, 2);
     }
+    nn_tensor *x = repl_tensor_from_arg(L, 1, "argument #1 to 'normalize'");
     if (axis == 0 || axis > x->ndim || axis < -x->ndim)
         return luaL_error(L, "normalize: axis %I is out of range for a %d-D tensor (axes "
                           "count from 1; -1 is the last)", (LUAI_UACINT)axis, x->ndim);
@@ -512,7 +515,7 @@ static int shuffle(lua_State *L)
         a[i] = repl_tensor_from_arg(L, i + 1, what);
     }
     check_same_rows(L, fn, a, n_arrays);
-    uint64_t seed = opt_seed(L, opts ? opts : top + 1, fn);
+    uint64_t seed = opt_seed(L, opts, fn);
     int n = a[0]->shape[0];
     int *perm = malloc((size_t)n * sizeof *perm);
     if (!perm)
