@@ -3,9 +3,8 @@
 ** nn/csv.h.
 **
 ** Calls that draw random numbers take `seed` (or sklearn's `random_state`);
-** without one they take a seed from the session: nn.utils.set_random_seed's
-** value (registry "nn.seed", 42 by default) mixed with a count of such calls,
-** so a script gives the same data every run. */
+** without one they draw a seed from the session's generator (repl_rng, which
+** nn.utils.set_random_seed reseeds), so a script gives the same data every run. */
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
@@ -56,15 +55,9 @@ static uint64_t opt_seed(lua_State *L, int opts, const char *fn)
         luaL_error(L, "%s: give seed or random_state, not both", fn);
     if (has_seed || has_state)
         return (uint64_t)repl_opt_integer(L, opts, fn, has_seed ? "seed" : "random_state", 0);
-    lua_getfield(L, LUA_REGISTRYINDEX, "nn.seed");
-    uint64_t base = lua_isinteger(L, -1) ? (uint64_t)lua_tointeger(L, -1) : 42;
-    lua_pop(L, 1);
-    lua_getfield(L, LUA_REGISTRYINDEX, "nn.data_calls");
-    uint64_t count = (uint64_t)lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    lua_pushinteger(L, (lua_Integer)(count + 1));
-    lua_setfield(L, LUA_REGISTRYINDEX, "nn.data_calls");
-    return (base ^ 0x5DA7A5EEDULL) * 0x9E3779B97F4A7C15ULL + count;
+    nn_rng *r = repl_rng(L);
+    uint64_t hi = nn_rng_u32(r);
+    return hi << 32 | nn_rng_u32(r);
 }
 
 /* An integer option that must lie in [lo, hi]. */
