@@ -21,6 +21,23 @@ void repl_layer_push(lua_State *L, nn_layer *l);
 /* The model at idx ("nn.Model"), or a Lua argument error. */
 nn_model *repl_model_check(lua_State *L, int idx);
 
+/* Push a new empty model named "<prefix>", "<prefix>_1", ...; returns its index. */
+int repl_model_push_new(lua_State *L, const char *prefix);
+
+/* Record that the model at model_idx now owns the layer at layer_idx (already
+** handed to the C model): the layer keeps the model alive and model.layers lists it. */
+void repl_model_adopt_layer(lua_State *L, int model_idx, int layer_idx);
+
+/* nn.Input, calling a layer on symbolic tensors, nn.Model (lua_functional.c). */
+void repl_open_functional(lua_State *L, int nn);
+
+/* nn.Layer:extend — layers written in Lua (lua_custom.c). */
+void repl_open_custom(lua_State *L, int nn);
+
+/* For a Lua-written layer, push the instance table's field `key` and return 1;
+** return 0 (pushing nothing) for any other layer. */
+int repl_custom_layer_field(lua_State *L, const nn_layer *l, const char *key);
+
 /* Layer constructors, activations, regularizers, optimizers and losses (lua_layers.c). */
 void repl_open_layers(lua_State *L, int nn);
 
