@@ -89,10 +89,15 @@ static nn_status collect_params(nn_model *m, nn_error *err)
     int n = 0;
     for (int i = 0; i < m->n_nodes; i++)
         n += m->nodes[i].layer->n_params;
-    nn_param **p = realloc(m->params, (size_t)(n ? n : 1) * sizeof *p);
-    if (!p)
-        return nn_error_set(err, NN_ENOMEM, "out of memory listing the model's parameters");
-    m->params = p;
+    /* Every forward rebuilds this list: keep the array when its length is unchanged,
+    ** so the pointer nn_model_params gave stays valid until layers are added. */
+    nn_param **p = m->params;
+    if (!p || n != m->n_params) {
+        p = realloc(m->params, (size_t)(n ? n : 1) * sizeof *p);
+        if (!p)
+            return nn_error_set(err, NN_ENOMEM, "out of memory listing the model's parameters");
+        m->params = p;
+    }
     m->n_params = 0;
     for (int i = 0; i < m->n_nodes; i++) {
         nn_layer *l = m->nodes[i].layer;
