@@ -207,8 +207,9 @@ int nn_model_add_node(nn_model *m, nn_layer *layer, int n_in, const int *in, nn_
             m->nodes[in[k]].consumers++;
     int idx = m->n_nodes++;
     m->has_forward = m->has_backward = 0;
-    if (build_node(m, idx, err) != NN_OK && layer->built == 0 && err && err->code == NN_ESHAPE) {
-        m->n_nodes--;       /* a shape error at once: refuse the layer, keep the model */
+    nn_status built = build_node(m, idx, err);
+    if (built == NN_ESHAPE || built == NN_ENOMEM) {
+        m->n_nodes--;       /* a shape error, or too big: refuse the layer, keep the model */
         for (int k = 0; k < n_in; k++)
             if (in[k] >= 0)
                 m->nodes[in[k]].consumers--;

@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 # The build to test: build/ by default; `make test-sanitize` passes build-san.
 export BUILD_DIR=${BUILD_DIR:-build}
 B=$BUILD_DIR
-# Read only by sanitized builds: stop at the first report, check leaks, suppress
-# known third-party leaks at exit (tests/lsan.supp says which and why).
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0}
+# Read only by sanitized builds: stop at the first report, check leaks, suppress known
+# third-party leaks at exit (tests/lsan.supp says which and why), and let an allocation
+# too big for memory return NULL as malloc does, so tests reach the out-of-memory paths.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy

@@ -54,6 +54,7 @@ void suite_step(void);
 void suite_optim(void);
 void suite_loss(void);
 void suite_activation(void);
+void suite_bad_inputs(void);
 
 int main(void)
 {
@@ -64,5 +65,6 @@ int main(void)
     suite_optim();
     suite_loss();
     suite_activation();
+    suite_bad_inputs();
     return 0;
 }
