@@ -55,6 +55,7 @@ void suite_optim(void);
 void suite_loss(void);
 void suite_activation(void);
 void suite_bad_inputs(void);
+void suite_alloc_failures(void);
 
 int main(void)
 {
@@ -66,5 +67,6 @@ int main(void)
     suite_loss();
     suite_activation();
     suite_bad_inputs();
+    suite_alloc_failures();
     return 0;
 }
