@@ -33,7 +33,7 @@ run() {   # run a command; a non-zero exit that printed no FAIL counts as one fa
 
 run "C unit tests" "$B/test_nn"
 [ -x "$B/test_viz" ] && run "window tests" "$B/test_viz"
-for f in tests/lua/*.lua; do
+for f in tests/lua/test_*.lua; do
     [ -e "$f" ] || continue
     run "$f" "$B/nnscope" --headless tests/lua/harness.lua "$f"
 done

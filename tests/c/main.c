@@ -50,6 +50,7 @@ void t_run(const char *name, void (*fn)(void))
 void suite_tensor(void);
 void suite_dense(void);
 void suite_model(void);
+void suite_data(void);
 void suite_step(void);
 void suite_optim(void);
 void suite_loss(void);
@@ -62,6 +63,7 @@ int main(void)
     suite_tensor();
     suite_dense();
     suite_model();
+    suite_data();
     suite_step();
     suite_optim();
     suite_loss();
