@@ -55,6 +55,8 @@ void suite_step(void);
 void suite_optim(void);
 void suite_loss(void);
 void suite_activation(void);
+void suite_bad_inputs(void);
+void suite_alloc_failures(void);
 
 int main(void)
 {
@@ -66,5 +68,7 @@ int main(void)
     suite_optim();
     suite_loss();
     suite_activation();
+    suite_bad_inputs();
+    suite_alloc_failures();
     return 0;
 }
