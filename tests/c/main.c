@@ -50,11 +50,13 @@ void t_run(const char *name, void (*fn)(void))
 void suite_tensor(void);
 void suite_dense(void);
 void suite_model(void);
+void suite_conv2d(void);
 
 int main(void)
 {
     suite_tensor();
     suite_dense();
     suite_model();
+    suite_conv2d();
     return 0;
 }
