@@ -51,6 +51,7 @@ void suite_tensor(void);
 void suite_dense(void);
 void suite_model(void);
 void suite_conv2d(void);
+void suite_pool2d(void);
 
 int main(void)
 {
@@ -58,5 +59,6 @@ int main(void)
     suite_dense();
     suite_model();
     suite_conv2d();
+    suite_pool2d();
     return 0;
 }
