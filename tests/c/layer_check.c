@@ -53,9 +53,10 @@ double t_gradcheck(nn_layer *l, int n, const nn_tensor *const *x, int training, 
     if (st != NN_OK)
         return 1e9;
     CHECK(rep.n >= n);
-    if (getenv("T_GRAD_VERBOSE"))
+    if (getenv("T_GRAD_VERBOSE"))       /* T_GRAD_VERBOSE=1 build/test_nn lists every result */
         for (int k = 0; k < rep.n; k++)
-            printf("  grad %s %s %.3g (%zu)\n", l->ops->type, rep.entry[k].name, rep.entry[k].worst, rep.entry[k].checked);
+            printf("  grad %s %s %.3g (%zu)\n", l->ops->type, rep.entry[k].name,
+                   rep.entry[k].worst, rep.entry[k].checked);
     for (int k = 0; k < rep.n; k++) {
         CHECK(rep.entry[k].checked > 0);
         if (!CHECK(rep.entry[k].worst < tol))

@@ -52,6 +52,10 @@ void suite_dense(void);
 void suite_model(void);
 void suite_conv2d(void);
 void suite_pool2d(void);
+void suite_layers(void);
+void suite_batchnorm(void);
+void suite_merge(void);
+void suite_gradcheck(void);
 
 int main(void)
 {
@@ -60,5 +64,9 @@ int main(void)
     suite_model();
     suite_conv2d();
     suite_pool2d();
+    suite_layers();
+    suite_batchnorm();
+    suite_merge();
+    suite_gradcheck();
     return 0;
 }
