@@ -223,8 +223,8 @@ static nn_model *build_cnn(void)
     c2.activation.kind = NN_ACT_RELU;
     nn_pool2d_options p = nn_pool2d_defaults(2, 2);
     nn_layer *layers[] = {
-        nn_conv2d_new(&c1, &err), nn_maxpool2d_new(&p, &err),
-        nn_conv2d_new(&c2, &err), nn_maxpool2d_new(&p, &err),
+        nn_conv2d_new(&c1, &err), nn_max_pooling2d_new(&p, &err),
+        nn_conv2d_new(&c2, &err), nn_max_pooling2d_new(&p, &err),
         nn_flatten_new(&err), dense(64, NN_ACT_RELU), dense(10, NN_ACT_SOFTMAX),
     };
     for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
@@ -404,12 +404,14 @@ static void bench_memory(const dataset *train)
     nn_model_free(m);
 }
 
+#if !BENCH_HAVE_CNN
 static void not_available(const char *work, const char *why)
 {
     printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s\", \"na\": \"%s\"}\n",
            work, why);
     fflush(stdout);
 }
+#endif
 
 /* ------------------------------------------------------------------ main */
 
