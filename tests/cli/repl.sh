@@ -234,22 +234,28 @@ tcheck "terminal: Tab completes obj:fi to obj:fit" wait_for $'> obj:fit()\nfitte
 keys C-d
 tcheck "terminal: Ctrl-D quits with status 0" wait_for "EXITED rc=0"
 
-# History: kept in $HOME/.nnscope_history, recalled in a new session.
+# History: kept in $HOME/.nnscope_history, recalled in a new session; a
+# multi-line chunk comes back as one entry.
 history_recalled() {
-    wait_for $'> 6*7\n42\n' && grep -qx '6\*7' "$tmp/home/.nnscope_history"
-}
-history_untouched() {
-    wait_for $'> 1+2\n3\n' && ! grep -q '1+2' "$tmp/home/.nnscope_history"
+    wait_for $'>> end\nhist 1\n' && wait_for $'> 6*7\n42\n' \
+        && grep -qx '6\*7' "$tmp/home/.nnscope_history"
 }
 
 mkdir -p "$tmp/home"
 start HOME="$tmp/home" NNSCOPE_NO_HISTORY=
 type_line "6*7"
 wait_for "42"
+type_line "for i = 1, 1 do"
+type_line "print('hist', i)"
+type_line "end"
+wait_for "hist"
 keys C-d
 wait_for "EXITED"
 start HOME="$tmp/home" NNSCOPE_NO_HISTORY=
 keys Up
+keys Enter
+wait_for "hist"
+keys Up Up
 keys Enter
 tcheck "terminal: history is kept across sessions" history_recalled
 keys C-d

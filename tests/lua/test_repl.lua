@@ -177,6 +177,12 @@ test("show: values that are not tables print as tostring does", function()
   assert(__show(false) == "false")
 end)
 
+test("show: tensors inside a table print as one line", function()
+  local s = __show({nn.zeros{2, 3}, b = nn.zeros{4}})
+  assert(s == "{tensor(shape=(2, 3), dtype=float32), b = tensor(shape=(4,), dtype=float32)}", s)
+  assert(__show(nn.zeros{2, 3}) == tostring(nn.zeros{2, 3}))   -- alone: its own tostring
+end)
+
 test("show: a table that refers to itself", function()
   local t = {name = "loop"}
   t.self = t
