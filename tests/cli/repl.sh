@@ -205,7 +205,9 @@ type_line "1+1"
 tcheck "terminal: 1+1 prints 2" wait_for $'> 1+1\n2\n>'
 
 keys -l "abc"
+wait_for "> abc"    # ^C flushes unread input: let readline take abc first
 keys C-c
+wait_for "abc^C"
 type_line "40+2"
 tcheck "terminal: Ctrl-C at the prompt clears the line and gives a fresh prompt" \
     wait_for $'> abc^C\n> 40+2\n42\n>'
@@ -237,8 +239,11 @@ tcheck "terminal: Ctrl-D quits with status 0" wait_for "EXITED rc=0"
 # History: kept in $HOME/.nnscope_history, recalled in a new session; a
 # multi-line chunk comes back as one entry.
 history_recalled() {
-    wait_for $'>> end\nhist 1\n' && wait_for $'> 6*7\n42\n' \
-        && grep -qx '6\*7' "$tmp/home/.nnscope_history"
+    wait_for $'> for i = 1, 1 do\nprint(\'hist\', i)\nend\nhist' \
+        && wait_for $'> 6*7\n42\n' && grep -qx '6\*7' "$tmp/home/.nnscope_history"
+}
+history_untouched() {
+    wait_for $'> 1+2\n3\n' && ! grep -q '1+2' "$tmp/home/.nnscope_history"
 }
 
 mkdir -p "$tmp/home"
