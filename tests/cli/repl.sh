@@ -143,7 +143,8 @@ check "--version prints NN_VERSION" \
 
 run_cmd "" --help
 check "--help prints the usage" \
-    eval '[ "$rc" -eq 0 ] && has "$out" "usage:" && has "$out" "--headless" && has "$out" "-e CODE"'
+    eval '[ "$rc" -eq 0 ] && has "$out" "usage:" && has "$out" "--headless" \
+          && has "$out" "-e CODE"'
 
 run_cmd "" --no-such-option
 check "an unknown option is refused" \
@@ -154,6 +155,10 @@ check "--headless, --lesson, --lang, --auto are accepted" test "$out" = "ok" -a 
 
 run_cmd "" -e
 check "-e without a chunk is refused" eval '[ "$rc" -eq 1 ] && has "$err" "needs a Lua chunk"'
+
+run_cmd "" --lesson
+check "--lesson without a value is refused" \
+    eval '[ "$rc" -eq 1 ] && has "$err" "'"'"'--lesson'"'"' needs a value"'
 
 # ------------------------------------------------------------ with a terminal
 
