@@ -89,10 +89,15 @@ static nn_status collect_params(nn_model *m, nn_error *err)
     int n = 0;
     for (int i = 0; i < m->n_nodes; i++)
         n += m->nodes[i].layer->n_params;
-    nn_param **p = realloc(m->params, (size_t)(n ? n : 1) * sizeof *p);
-    if (!p)
-        return nn_error_set(err, NN_ENOMEM, "out of memory listing the model's parameters");
-    m->params = p;
+    /* Keep the array when its length is unchanged, so the pointer nn_model_params
+    ** gave stays valid until layers are added. */
+    nn_param **p = m->params;
+    if (!p || n != m->n_params) {
+        p = realloc(m->params, (size_t)(n ? n : 1) * sizeof *p);
+        if (!p)
+            return nn_error_set(err, NN_ENOMEM, "out of memory listing the model's parameters");
+        m->params = p;
+    }
     m->n_params = 0;
     for (int i = 0; i < m->n_nodes; i++) {
         nn_layer *l = m->nodes[i].layer;
@@ -206,8 +211,9 @@ int nn_model_add_node(nn_model *m, nn_layer *layer, int n_in, const int *in, nn_
     int idx = m->n_nodes++;
     m->has_forward = m->has_backward = 0;
     m->built = 0;
-    if (build_node(m, idx, err) != NN_OK && layer->built == 0 && err && err->code == NN_ESHAPE) {
-        m->n_nodes--;       /* a shape error at once: refuse the layer, keep the model */
+    nn_status built = build_node(m, idx, err);
+    if (built == NN_ESHAPE || built == NN_ENOMEM) {
+        m->n_nodes--;       /* a shape error, or too big: refuse the layer, keep the model */
         for (int k = 0; k < n_in; k++)
             if (in[k] >= 0)
                 m->nodes[in[k]].consumers--;
