@@ -258,6 +258,20 @@ test("help: objects documented by their metatable's __name", function()
   contains(__help_text(obj), "A widget that spins.")
 end)
 
+test("help: an undocumented method names the types that have it", function()
+  local reg = debug.getregistry()
+  reg["test.Gadget"] = {__name = "test.Gadget", __index = {whirl_zz = function() end}}
+  reg["test.Gizmo"] = {__name = "test.Gizmo", __methods = {whirl_zz = function() end}}
+  local t = __help_text("whirl_zz")
+  assert(t == "whirl_zz: a method of test.Gadget, test.Gizmo objects (obj:whirl_zz(...)), " ..
+         "not documented yet.\n" or
+         t == "whirl_zz: a method of test.Gizmo, test.Gadget objects (obj:whirl_zz(...)), " ..
+         "not documented yet.\n", t)
+  contains(__help_text("Gizmo:whirl_zz"), "a method of test.Gizmo objects")
+  contains(__help_text("Other:whirl_zz"), "No help for 'Other:whirl_zz'")
+  reg["test.Gadget"], reg["test.Gizmo"] = nil, nil
+end)
+
 test("help: undocumented values are described", function()
   contains(__help_text(string.format), "standard library")
   contains(__help_text("string.format"), "standard library")
