@@ -28,10 +28,9 @@ typedef struct doc_entry {
 static const doc_entry module_docs[] = {
     {"nn", "nn",
      "nnscope's Keras-shaped module: tensors (nn.tensor, nn.zeros, ...), layers\n"
-     "(nn.Dense, nn.Conv2D, ...; also under nn.layers), models (nn.Sequential,\n"
-     "nn.Model), nn.optimizers, nn.losses, nn.regularizers, nn.datasets, nn.utils,\n"
-     "nn.preprocessing, nn.data, layers written in Lua (nn.Layer:extend) and\n"
-     "nn.gradcheck. help(x) documents each of them.",
+     "(nn.Dense, ...; also in nn.layers), models (nn.Sequential, nn.Model),\n"
+     "nn.optimizers, nn.losses, nn.regularizers, nn.datasets, nn.utils,\n"
+     "nn.preprocessing, nn.data, nn.Layer:extend and nn.gradcheck.",
      "help(nn.Dense)"},
     {"nn.layers", "nn.layers",
      "The layer constructors; each is also under nn itself (nn.Dense ==\n"
@@ -279,44 +278,47 @@ static const doc_entry layer_docs[] = {
      "nn.Dense{units, activation = nil, use_bias = true,\n"
      "         kernel_initializer = \"glorot_uniform\", bias_initializer = \"zeros\",\n"
      "         kernel_regularizer = nil, bias_regularizer = nil,\n"
-     "         activity_regularizer = nil, input_dim = nil, input_shape = nil, name = nil}",
+     "         activity_regularizer = nil, input_dim = nil, input_shape = nil,\n"
+     "         name = nil}",
      "The fully connected layer: y = activation(x W + b), x of shape (N, in), the\n"
      "kernel W (in, units), the bias b (units). units comes first or as units = 32;\n"
      "activation is a name (\"relu\", \"softmax\", ...; nil is linear). Images need\n"
      "nn.Flatten{} first.",
      "local layer = nn.Dense{32, activation = \"relu\", input_dim = 784}"},
     {"nn.Conv2D",
-     "nn.Conv2D{filters, kernel_size, strides = 1, padding = \"valid\", activation = nil,\n"
-     "          use_bias = true, kernel_initializer = \"glorot_uniform\",\n"
-     "          bias_initializer = \"zeros\", kernel_regularizer = nil,\n"
-     "          bias_regularizer = nil, activity_regularizer = nil,\n"
-     "          input_shape = nil, name = nil}",
+     "nn.Conv2D{filters, kernel_size, strides = 1, padding = \"valid\",\n"
+     "          activation = nil, use_bias = true,\n"
+     "          kernel_initializer = \"glorot_uniform\", bias_initializer = \"zeros\",\n"
+     "          kernel_regularizer = nil, bias_regularizer = nil,\n"
+     "          activity_regularizer = nil, input_shape = nil, name = nil}",
      "2-D convolution of channels-last images (N, H, W, C): `filters` kernels of\n"
      "kernel_size (3 or {3, 3}) slide by strides (a number or a pair); padding\n"
      "\"valid\" uses no padding, \"same\" pads so the output is ceil(H / stride).\n"
      "The kernel's shape is (kh, kw, C, filters).",
      "local conv = nn.Conv2D{32, {3, 3}, activation = \"relu\", input_shape = {28, 28, 1}}"},
     {"nn.MaxPooling2D",
-     "nn.MaxPooling2D{pool_size = {2, 2}, strides = pool_size, padding = \"valid\",\n"
-     "                input_shape = nil, name = nil}",
+     "nn.MaxPooling2D{pool_size = {2, 2}, strides = pool_size,\n"
+     "                padding = \"valid\", input_shape = nil, name = nil}",
      "The largest value of each pool_size window, per channel; the window moves by\n"
      "strides (by default its own size). pool_size and strides: a number or a pair;\n"
      "padding \"valid\" or \"same\". nn.MaxPooling2D() halves height and width.",
      "local pool = nn.MaxPooling2D{{2, 2}}"},
     {"nn.AveragePooling2D",
-     "nn.AveragePooling2D{pool_size = {2, 2}, strides = pool_size, padding = \"valid\",\n"
-     "                    input_shape = nil, name = nil}",
+     "nn.AveragePooling2D{pool_size = {2, 2}, strides = pool_size,\n"
+     "                    padding = \"valid\", input_shape = nil, name = nil}",
      "The mean of each pool_size window, per channel; the window moves by strides (by\n"
      "default its own size). With padding \"same\" the mean counts only the\n"
      "positions inside the image, as Keras does.",
      "local pool = nn.AveragePooling2D{pool_size = 2}"},
     {"nn.GlobalAveragePooling2D",
-     "nn.GlobalAveragePooling2D{keepdims = false, input_shape = nil, name = nil}",
+     "nn.GlobalAveragePooling2D{keepdims = false,\n"
+     "                          input_shape = nil, name = nil}",
      "The mean of each channel over height and width: (N, H, W, C) -> (N, C), or\n"
      "(N, 1, 1, C) with keepdims = true.",
      "local gap = nn.GlobalAveragePooling2D()"},
     {"nn.GlobalMaxPooling2D",
-     "nn.GlobalMaxPooling2D{keepdims = false, input_shape = nil, name = nil}",
+     "nn.GlobalMaxPooling2D{keepdims = false,\n"
+     "                      input_shape = nil, name = nil}",
      "The largest value of each channel over height and width: (N, H, W, C) ->\n"
      "(N, C), or (N, 1, 1, C) with keepdims = true.",
      "local gmp = nn.GlobalMaxPooling2D()"},
@@ -352,8 +354,9 @@ static const doc_entry layer_docs[] = {
      "softmax over the last axis as a layer: exp(x_i) / sum_j exp(x_j).",
      "local softmax = nn.Softmax()"},
     {"nn.BatchNormalization",
-     "nn.BatchNormalization{axis = -1, momentum = 0.99, epsilon = 0.001, center = true,\n"
-     "                      scale = true, input_shape = nil, name = nil}",
+     "nn.BatchNormalization{axis = -1, momentum = 0.99, epsilon = 0.001,\n"
+     "                      center = true, scale = true, input_shape = nil,\n"
+     "                      name = nil}",
      "Normalizes each feature of the last axis: in training with the batch's mean\n"
      "and variance (and moves moving_mean and moving_variance towards them by\n"
      "1 - momentum), in inference with the moving ones; then gamma * x_hat + beta\n"
@@ -448,10 +451,10 @@ static const doc_entry model_docs[] = {
      "model:fit(x, y [, {epochs = 1, batch_size = 32, validation_split = 0,\n"
      "                  validation_data = nil, shuffle = true, verbose = auto,\n"
      "                  initial_epoch = 0, steps_per_epoch = nil, callbacks = nil}])",
-     "Trains on shuffled batches for epochs passes. validation_split holds out the\n"
-     "last fraction of the rows; validation_data = {x_val, y_val} gives them.\n"
-     "verbose: 0 silent, 1 a progress bar (on a terminal), 2 one line per epoch.\n"
-     "Returns a History (history.history.loss[epoch], .val_loss, ...). Ctrl-C stops.",
+     "Trains for `epochs` passes over shuffled batches; validation_split holds out\n"
+     "the last rows (or give validation_data = {x_val, y_val}). verbose: 0 silent, 1 a\n"
+     "bar (the default on a terminal), 2 a line per epoch. callbacks: tables with\n"
+     "on_epoch_end(self, epoch, logs) and the like. Returns a History.",
      "local x, y = nn.datasets.iris.load_data()\n"
      "local model = nn.Sequential{nn.Dense{3, activation = \"softmax\", input_dim = 4}}\n"
      "model:compile{optimizer = \"adam\", loss = \"sparse_categorical_crossentropy\"}\n"
@@ -510,8 +513,8 @@ static const doc_entry model_docs[] = {
     {"Model:step", "model:step(x, y)",
      "The next stage of one training step, one per call: forward through each layer,\n"
      "the loss, backward through each layer, the update. Returns {stage, layer,\n"
-     "name, loss, value (the tensor just computed), done}; x, y are read when a\n"
-     "step starts.",
+     "name, loss, value (the tensor just computed), done}. x, y start a step; the\n"
+     "calls after that may leave them out.",
      "local model = nn.Sequential{nn.Dense{1, input_dim = 2}}\n"
      "model:compile{optimizer = \"sgd\", loss = \"mse\"}\n"
      "repeat\n"
