@@ -133,7 +133,8 @@ static void draw_one(const viz_frame *f, SDL_Rect cell, int layer)
         ymin = -2.2;
     double pad = (ymax - ymin) * 0.06;
     viz_plot p = {0};
-    viz_plot_axes(c, &p, pr, lo, hi, ymin - pad, ymax + pad, 0, "z", NULL, 0);
+    viz_plot_axes(c, &p, pr, lo, hi, ymin - pad, ymax + pad, 0, "z", "f(z), f\xe2\x80\xb2(z)",
+                  0);
     double flat = 0.0;
     if (zv && nz) {
         viz_hist h;

@@ -205,8 +205,8 @@ static void boundary_draw(const viz_frame *f, SDL_Rect body)
     for (int i = 0; i < fd->n_points; i++) {
         float x = viz_plot_px(&p, fd->px[i]), y = viz_plot_py(&p, fd->py[i]);
         viz_color col = fd->pc[i] >= 0 ? class_color(fd->pc[i], classes) : viz_rgb(0x555555);
-        viz_fill_circle(c, x, y, 4.0f, viz_rgb(0xffffff));
-        viz_fill_circle(c, x, y, 3.0f, col);
+        viz_fill_circle(c, x, y, 5.0f, viz_rgb(0xffffff));
+        viz_fill_circle(c, x, y, 3.8f, col);
     }
     /* the current sample, ringed */
     const viz_sample *s = f->s;

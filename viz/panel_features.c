@@ -121,7 +121,7 @@ static void draw_filters(const viz_frame *f, const flayout *L, int channel)
     if (channel >= kout)
         return;
     char cap[96];
-    snprintf(cap, sizeof cap, "filter of channel %d", channel);
+    snprintf(cap, sizeof cap, "filter %d", channel);
     viz_text(c, cap, L->filters.x, L->filters.y - 18, VIZ_TICK_PX, VIZ_SANS_BOLD,
              viz_rgb(VIZ_INK), VIZ_LEFT, L->filters.w);
     const float *w = nn_tensor_f32(k->value);
@@ -141,10 +141,10 @@ static void draw_filters(const viz_frame *f, const flayout *L, int channel)
         viz_heatmap(c, tr, w + (size_t)i * kout + channel, kh, kw, cs * kw, cs, &s);
         viz_stroke_rect(c, viz_inset(tr, -1), viz_rgb(VIZ_RULE), 1);
     }
-    snprintf(cap, sizeof cap, "%dx%d over %d input channel%s%s", kh, kw, kin, kin == 1 ? "" : "s",
+    snprintf(cap, sizeof cap, "%dx%d, %d input%s%s", kh, kw, kin, kin == 1 ? "" : "s",
              kin > n ? " (16 shown)" : "");
     viz_text(c, cap, L->filters.x, L->filters.y + rows * (t + 4), VIZ_SMALL_PX, VIZ_SANS,
-             viz_rgb(VIZ_INK_SOFT), VIZ_LEFT, L->filters.w + 200);
+             viz_rgb(VIZ_INK_SOFT), VIZ_LEFT, L->filters.w);
 }
 
 static void features_draw(const viz_frame *f, SDL_Rect body)

@@ -182,6 +182,9 @@ static void loss_draw(const viz_frame *f, SDL_Rect body)
     /* loss axes */
     double lo, hi;
     robust_range(bl, nb, &lo, &hi);
+    /* the smoothed curve starts at the first batch's loss: keep that drop in view */
+    if (nb > 0 && isfinite(bl[0]))
+        hi = fmax(hi, bl[0]);
     int kl = nn_view_history_find(m, "loss"), kv = nn_view_history_find(m, "val_loss"), n;
     const double *el = kl >= 0 ? nn_view_history_values(m, kl, &n) : NULL;
     const double *ev = kv >= 0 ? nn_view_history_values(m, kv, &n) : NULL;

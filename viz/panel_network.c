@@ -151,6 +151,13 @@ static viz_scale column_scale(const viz_frame *f, const ncol *c, const float *v,
             return s;
         }
     }
+    /* no activation of its own (Flatten, Dropout, pooling): magnitudes when nothing
+    ** is negative, signed values otherwise */
+    viz_scale s = viz_scale_fit(VIZ_CMAP_VIRIDIS, v, (size_t)n, 1);
+    if (s.lo >= 0.0f) {
+        s.lo = 0.0f;
+        return s;
+    }
     return viz_scale_fit(VIZ_CMAP_DIVERGING, v, (size_t)n, 1);
 }
 
@@ -261,19 +268,14 @@ static void draw_column(const viz_frame *f, const ncol *c)
             else
                 viz_stroke_circle(cv, c->x, c->y[i], c->r, 1.0f, ring);
         }
-        /* the output layer's values beside its nodes, when they are few */
+        /* the output layer's class names beside its nodes, when they are few */
         int last = c->layer == nn_view_layer_count(f->m) - 1;
-        if (last && v && n == c->units && c->shown == c->units && c->r >= 5.0f) {
-            for (int i = 0; i < c->shown; i++) {
-                char num[32], lab[96];
-                viz_fmt_num(num, sizeof num, v[c->idx[i]]);
-                if (c->idx[i] < f->n_classes)
-                    snprintf(lab, sizeof lab, "%s %s", num, f->class_names[c->idx[i]]);
-                else
-                    snprintf(lab, sizeof lab, "%s", num);
+        if (last && c->shown == c->units && c->r >= 5.0f && f->n_classes > 0) {
+            for (int i = 0; i < c->shown && c->idx[i] < f->n_classes; i++) {
                 int room = c->area.x + c->area.w - (int)(c->x + c->r + 4);
-                viz_text(cv, lab, (int)(c->x + c->r + 4), (int)c->y[i] - 7, VIZ_SMALL_PX,
-                         VIZ_MONO, viz_rgb(VIZ_INK_SOFT), VIZ_LEFT, room);
+                viz_text(cv, f->class_names[c->idx[i]], (int)(c->x + c->r + 4),
+                         (int)c->y[i] - 7, VIZ_SMALL_PX, VIZ_SANS, viz_rgb(VIZ_INK_SOFT),
+                         VIZ_LEFT, room);
             }
         }
     }
@@ -327,19 +329,30 @@ static void network_draw(const viz_frame *f, SDL_Rect body)
     for (int k = 0; k < L.n; k++)
         draw_column(f, &L.col[k]);
     if (L.legend.h > 0) {
-        int kl = viz_nearest_kernel_layer(f->m, viz_sel_layer(f));
+        /* the edges with a weight each are Dense kernels: the nearest one's scale */
+        int kl = -1, sel = viz_sel_layer(f), nl = nn_view_layer_count(f->m);
+        for (int d = 0; d < nl && kl < 0; d++)
+            for (int sgn = 1; sgn >= -1 && kl < 0; sgn -= 2) {
+                int i = sel + sgn * d;
+                const nn_param *k = i >= 0 && i < nl ? nn_view_param_named(f->m, i, "kernel")
+                                                     : NULL;
+                if (k && k->value->ndim == 2)
+                    kl = i;
+            }
         if (kl >= 0) {
             const nn_tensor *w = nn_view_param_named(f->m, kl, "kernel")->value;
             viz_scale s = viz_scale_fit(VIZ_CMAP_DIVERGING, nn_tensor_f32(w), w->size, 1);
             char cap[120];
-            snprintf(cap, sizeof cap, "edge: weight of %s (scale per layer)",
-                     nn_view_layer_name(f->m, kl));
+            int wide = L.legend.w > 700;
+            snprintf(cap, sizeof cap, wide ? "edge: weight of %s (scale per layer)"
+                                           : "weight of %s", nn_view_layer_name(f->m, kl));
             SDL_Rect lr = L.legend;
             lr.w = lr.w * 6 / 10;
             viz_legend_bar(f->c, lr, &s, cap);
         }
-        const char *note = f->s->valid ? "node: activation for this sample (colour per layer)"
-                                       : "node: no forward pass yet";
+        const char *note = !f->s->valid ? "node: no forward pass yet"
+                           : L.legend.w > 700 ? "node: activation for this sample (colour per layer)"
+                                              : "node: activation";
         viz_text(f->c, note, L.legend.x + L.legend.w, L.legend.y + 2, VIZ_TICK_PX, VIZ_SANS,
                  viz_rgb(VIZ_INK_SOFT), VIZ_RIGHT, L.legend.w * 4 / 10 - 8);
     }

@@ -54,27 +54,31 @@ static void draw_input(const viz_frame *f, SDL_Rect r)
         viz_stroke_rect(c, viz_inset(img, -1), viz_rgb(VIZ_RULE), 1);
         return;
     }
-    /* a few features: one bar each, centred on zero */
+    /* a few features: name, value, and a bar centred on zero */
     int n = s->x_size < 24 ? s->x_size : 24;
     viz_scale sc = viz_scale_fit(VIZ_CMAP_DIVERGING, s->x, (size_t)s->x_size, 1);
     int lh = box.h / (n ? n : 1);
     lh = lh > 26 ? 26 : lh;
-    int mid = box.x + box.w / 2 + 20;
-    for (int i = 0; i < n; i++) {
+    int num_right = box.x + 96, bar_w = (box.w - 104) / 2, mid = num_right + 8 + bar_w;
+    int th = viz_text_height(VIZ_TICK_PX, VIZ_MONO);
+    for (int i = 0; i < n && lh >= 10; i++) {
         int y = box.y + i * lh;
         char lab[32], num[32];
         snprintf(lab, sizeof lab, "x%d", i + 1);
-        viz_text(c, lab, box.x, y + (lh - 14) / 2, VIZ_TICK_PX, VIZ_MONO, viz_rgb(VIZ_INK_SOFT),
+        viz_text(c, lab, box.x, y + (lh - th) / 2, VIZ_TICK_PX, VIZ_MONO, viz_rgb(VIZ_INK_SOFT),
                  VIZ_LEFT, 0);
-        float t = s->x[i] / sc.hi;
-        int len = (int)lroundf(t * (box.w / 2 - 30));
+        viz_fmt_num(num, sizeof num, s->x[i]);
+        viz_text(c, num, num_right, y + (lh - th) / 2, VIZ_TICK_PX, VIZ_MONO, viz_rgb(VIZ_INK),
+                 VIZ_RIGHT, 0);
+        if (bar_w < 8)
+            continue;
+        int len = (int)lroundf(s->x[i] / sc.hi * bar_w);
         SDL_Rect bar = {len < 0 ? mid + len : mid, y + 3, len < 0 ? -len : len, lh - 6};
         viz_fill_rect(c, bar, viz_scale_color(&sc, s->x[i]));
-        viz_fmt_num(num, sizeof num, s->x[i]);
-        viz_text(c, num, box.x + 28, y + (lh - 14) / 2, VIZ_TICK_PX, VIZ_MONO, viz_rgb(VIZ_INK),
-                 VIZ_LEFT, 0);
     }
-    viz_line(c, (float)mid, (float)box.y, (float)mid, (float)(box.y + n * lh), viz_rgb(VIZ_RULE));
+    if (bar_w >= 8)
+        viz_line(c, (float)mid, (float)box.y, (float)mid, (float)(box.y + n * lh),
+                 viz_rgb(VIZ_RULE));
 }
 
 static void draw_output(const viz_frame *f, SDL_Rect r)
@@ -130,7 +134,7 @@ static void draw_output(const viz_frame *f, SDL_Rect r)
         name_w = w > name_w ? w : name_w;
     }
     name_w = name_w > r.w / 3 ? r.w / 3 : name_w;
-    int bx = r.x + name_w + 20, bw = r.w - name_w - 20 - 56;
+    int bx = r.x + name_w + 20, bw = r.w - name_w - 20 - 76;
     float vmax = 1.0f;
     if (!probs) {
         vmax = 0.0f;
@@ -159,7 +163,7 @@ static void draw_output(const viz_frame *f, SDL_Rect r)
             viz_stroke_rect(c, viz_inset(track, -1), viz_rgb(VIZ_INK), 1);
         viz_fmt_num(num, sizeof num, p[i]);
         viz_text(c, num, bx + bw + 6, y + (lh - th) / 2, VIZ_TICK_PX, VIZ_MONO,
-                 viz_rgb(VIZ_INK_SOFT), VIZ_LEFT, 50);
+                 viz_rgb(VIZ_INK_SOFT), VIZ_LEFT, 72);
     }
     const char *foot = truth >= 0 ? "\xe2\x96\xb6 true class (outlined) \xc2\xb7 dark bar: prediction"
                                   : "dark bar: prediction \xc2\xb7 true class not known";

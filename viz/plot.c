@@ -96,7 +96,7 @@ static void fix_range(double *x0, double *x1, double *y0, double *y1, int ylog)
 static void y_ticks(yticks *yt, SDL_Rect r, double y0, double y1, int ylog)
 {
     int th = viz_text_height(VIZ_TICK_PX, VIZ_SANS);
-    int want = (r.h - 2 * th) / 36;
+    int want = (r.h - 2 * th) / 50;
     yt->step = 1.0;
     yt->n = ylog ? log_ticks(y0, y1, yt->t, 32)
                  : viz_nice_ticks(y0, y1, want < 2 ? 2 : want, yt->t, 32, &yt->step);
@@ -162,7 +162,8 @@ void viz_plot_axes(viz_canvas *c, viz_plot *p, SDL_Rect r, double x0, double x1,
         float y = viz_plot_py(p, yt.t[i]);
         if (!(flags & VIZ_AXIS_NO_GRID))
             viz_line(c, (float)a.x, y, (float)(a.x + a.w - 1), y, grid);
-        viz_line(c, (float)a.x - 4, y, (float)a.x, y, ink);
+        if (!no_y)
+            viz_line(c, (float)a.x - 4, y, (float)a.x, y, ink);
         if (!no_y)
             viz_text(c, yt.lab[i], a.x - 6, (int)lroundf(y) - th / 2, VIZ_TICK_PX, VIZ_SANS,
                      ink, VIZ_RIGHT, 0);
