@@ -54,7 +54,20 @@ void viz_heatmap(viz_canvas *c, SDL_Rect r, const float *v, int rows, int cols,
             put(px + ((size_t)i * ocol + j) * 4, viz_scale_color(s, n ? (float)(sum / n) : NAN));
         }
     }
-    viz_blit_rgba(c, px, ocol, orow, r, 0);
+    if ((long)orow * ocol > 4096) {
+        viz_blit_rgba(c, px, ocol, orow, r, 0);
+        return;
+    }
+    /* few cells: one rectangle each, edges at exact fractions of r (even sizes) */
+    for (int i = 0; i < orow; i++) {
+        int y0 = r.y + (int)((long)i * r.h / orow), y1 = r.y + (int)((long)(i + 1) * r.h / orow);
+        for (int j = 0; j < ocol; j++) {
+            int x0 = r.x + (int)((long)j * r.w / ocol);
+            int x1 = r.x + (int)((long)(j + 1) * r.w / ocol);
+            const uint8_t *p = px + ((size_t)i * ocol + j) * 4;
+            viz_fill_rect(c, (SDL_Rect){x0, y0, x1 - x0, y1 - y0}, (viz_color){p[0], p[1], p[2], 255});
+        }
+    }
 }
 
 int viz_heatmap_cell(SDL_Rect r, int rows, int cols, int x, int y, int *row, int *col)
