@@ -97,7 +97,8 @@ static void gradcheck_catches_a_wrong_backward(void)
     CHECK(nn_gradcheck_layer(l, x, &rng, &rep, &err) == NN_OK);
     /* dx is half what it should be: relative error |a - 2a| / |2a| = 0.5 */
     CHECK_NEAR(rep.entry[0].worst, 0.5, 1e-3);
-    CHECK_NEAR(rep.entry[0].analytic, 0.5 * rep.entry[0].numeric, 1e-3 * fabs(rep.entry[0].numeric));
+    CHECK_NEAR(rep.entry[0].analytic, 0.5 * rep.entry[0].numeric,
+               1e-3 * fabs(rep.entry[0].numeric));
     CHECK(rep.entry[1].worst < 1e-4);
     CHECK_NEAR(rep.worst, 0.5, 1e-3);
     nn_tensor_free(x);
