@@ -31,8 +31,31 @@ void repl_model_adopt_layer(lua_State *L, int model_idx, int layer_idx);
 /* nn.Input, calling a layer on symbolic tensors, nn.Model (lua_functional.c). */
 void repl_open_functional(lua_State *L, int nn);
 
+/* nn.Layer:extend — layers written in Lua (lua_custom.c). */
+void repl_open_custom(lua_State *L, int nn);
+
+/* For a Lua-written layer, push the instance table's field `key` and return 1;
+** return 0 (pushing nothing) for any other layer. */
+int repl_custom_layer_field(lua_State *L, const nn_layer *l, const char *key);
+
 /* Layer constructors, activations, regularizers, optimizers and losses (lua_layers.c). */
 void repl_open_layers(lua_State *L, int nn);
+
+/* Keyword arguments every layer constructor shares (lua_layers.c): name,
+** input_shape, input_dim applied to `l`; an activation, initializer or
+** regularizer read from field `key` of the options table at `opts`; the first
+** positional integer or field `key` (Dense{32} or Dense{units = 32}). */
+void repl_layer_apply_common(lua_State *L, int opts, nn_layer *l, const char *fname);
+nn_activation repl_layer_read_activation(lua_State *L, int opts, const char *fname);
+nn_initializer repl_layer_read_initializer(lua_State *L, int opts, const char *fname,
+                                           const char *key, nn_init_kind def);
+nn_regularizer repl_layer_read_regularizer(lua_State *L, int opts, const char *fname,
+                                           const char *key);
+lua_Integer repl_layer_positional_int(lua_State *L, int opts, const char *fname,
+                                      const char *key);
+
+/* Conv2D, pooling, Flatten, ... and nn.gradcheck (lua_toolbox.c). */
+void repl_open_toolbox(lua_State *L, int nn);
 
 /* Read an optimizer given to compile (a name or an nn.Optimizer) and return a
 ** new nn_optimizer the caller owns; raises a Lua error on a bad value. */

@@ -50,6 +50,13 @@ void t_run(const char *name, void (*fn)(void))
 void suite_tensor(void);
 void suite_dense(void);
 void suite_model(void);
+void suite_data(void);
+void suite_step(void);
+void suite_optim(void);
+void suite_loss(void);
+void suite_activation(void);
+void suite_bad_inputs(void);
+void suite_alloc_failures(void);
 void suite_conv2d(void);
 void suite_pool2d(void);
 void suite_layers(void);
@@ -63,6 +70,13 @@ int main(void)
     suite_tensor();
     suite_dense();
     suite_model();
+    suite_data();
+    suite_step();
+    suite_optim();
+    suite_loss();
+    suite_activation();
+    suite_bad_inputs();
+    suite_alloc_failures();
     suite_conv2d();
     suite_pool2d();
     suite_layers();
