@@ -145,8 +145,14 @@ static nn_status prepare(check *c, int n_inputs, const nn_tensor *const *x, nn_r
                 l->in_shape[k].dim[i - 1] = x[k]->shape[i];
         }
         nn_status st = l->ops->build(l, rng, err);
-        if (st != NN_OK)
+        if (st != NN_OK) {
+            for (int k = 0; k < l->n_params; k++) {     /* leave the layer unbuilt */
+                nn_tensor_free(l->params[k].value);
+                nn_tensor_free(l->params[k].grad);
+            }
+            l->n_params = 0;
             return st;
+        }
         l->built = 1;
     }
     if (n_inputs != l->n_inputs)
