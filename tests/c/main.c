@@ -19,6 +19,7 @@ void suite_layers(void);
 void suite_batchnorm(void);
 void suite_merge(void);
 void suite_gradcheck(void);
+void suite_cnn(void);
 
 int main(void)
 {
@@ -38,5 +39,6 @@ int main(void)
     suite_batchnorm();
     suite_merge();
     suite_gradcheck();
+    suite_cnn();
     return 0;
 }
