@@ -229,6 +229,7 @@ nn_tensor *nn_idx_read(const char *path, nn_error *err)
                      errno ? strerror(errno) : "cannot open");
         return NULL;
     }
+    gzbuffer(gz, 1u << 18);     /* fewer, larger reads: Fashion-MNIST loads faster */
     int ndim = 0, dims[NN_MAX_DIMS];
     size_t total = 0;
     nn_tensor *t = NULL;
