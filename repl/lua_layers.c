@@ -382,6 +382,7 @@ static void set_hyper(lua_State *L, nn_optimizer *o, const char *key, int value_
 
 static int new_optimizer(lua_State *L)
 {
+    lua_settop(L, 1);       /* the userdata pushed below must not be taken for argument 1 */
     nn_optim_kind kind = (nn_optim_kind)lua_tointeger(L, lua_upvalueindex(1));
     if (lua_type(L, 1) == LUA_TNUMBER) {    /* SGD(0.1) as Keras: the learning rate */
         lua_createtable(L, 1, 0);
