@@ -390,7 +390,6 @@ static int new_optimizer(lua_State *L)
         lua_rawseti(L, -2, 1);
         lua_replace(L, 1);
     }
-    lua_settop(L, 1);           /* RMSprop(): the new object must not land at index 1 */
     nn_error err;
     nn_optimizer *o = nn_optim_new(kind, &err);
     if (!o)
