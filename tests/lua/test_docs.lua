@@ -27,13 +27,15 @@ local function entry_of(value)
   return docs.byobj[value]
 end
 
--- Every function and table reachable from nn, with its path, sorted by path.
+-- Every function and table reachable from nn, and every function reachable from
+-- viz (the module table itself is documented with the window's code), with its
+-- path, sorted by path.
 local function public_values()
   local found, seen = {}, {}
   local function walk(t, path)
     if seen[t] then return end
     seen[t] = true
-    found[#found + 1] = {path = path, value = t}
+    if t ~= viz then found[#found + 1] = {path = path, value = t} end
     for k, v in pairs(t) do
       local p = path .. "." .. tostring(k)
       if not internal[p] then
@@ -46,11 +48,12 @@ local function public_values()
     end
   end
   walk(nn, "nn")
+  walk(viz, "viz")
   table.sort(found, function(a, b) return a.path < b.path end)
   return found
 end
 
-test("every function and table under nn has a help entry", function()
+test("every function and table under nn, and every function of viz, has a help entry", function()
   local missing = {}
   local values = public_values()
   assert(#values > 80, "expected the whole of nn, found " .. #values .. " values")
