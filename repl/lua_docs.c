@@ -73,12 +73,12 @@ static const doc_entry module_docs[] = {
      "(0 T-shirt/top ... 9 ankle boot), from Debian's dataset-fashion-mnist.",
      "local train, test = nn.datasets.fashion_mnist.load_data()"},
     {"nn.datasets.mnist", "nn.datasets.mnist",
-     "LeCun's handwritten digits, 28x28, from the standard IDX files you provide:\n"
-     "load_data{path = dir}.",
+     "LeCun's handwritten digits, 28x28, in 10 classes, from the standard IDX files\n"
+     "you provide (see its load_data).",
      NULL},
     {"nn.datasets.cifar10", "nn.datasets.cifar10",
      "CIFAR-10: 60000 colour 32x32 pictures in 10 classes, from the standard binary\n"
-     "batches you provide: load_data{path = dir}.",
+     "batches you provide (see its load_data).",
      NULL},
     {"nn.datasets.iris", "nn.datasets.iris",
      "Fisher's 150 iris flowers: 4 measurements, 3 species. Ships with nnscope.",
@@ -430,7 +430,7 @@ static const doc_entry model_docs[] = {
      "A model from a graph of layers (the functional API): call layers on\n"
      "nn.Input{...} and on each other's outputs, merge with nn.Add or\n"
      "nn.Concatenate, then give both ends (one input, one output). Every model has\n"
-     "the methods below and the fields layers, name, optimizer and history.",
+     "the fields layers, name, optimizer and history; help(model) lists its methods.",
      "local inp = nn.Input{shape = {4}}\n"
      "local hidden = nn.Dense{8, activation = \"relu\"}(inp)\n"
      "local model = nn.Model{inputs = inp, outputs = nn.Dense{3}(hidden)}"},
