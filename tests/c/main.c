@@ -50,11 +50,17 @@ void t_run(const char *name, void (*fn)(void))
 void suite_tensor(void);
 void suite_dense(void);
 void suite_model(void);
+void suite_json(void);
+void suite_safetensors(void);
+void suite_save(void);
 
 int main(void)
 {
     suite_tensor();
     suite_dense();
     suite_model();
+    suite_json();
+    suite_safetensors();
+    suite_save();
     return 0;
 }
