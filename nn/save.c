@@ -187,6 +187,14 @@ char *nn_model_to_json(const nn_model *m, const char *name, nn_error *err)
 
 /* ============================================================ config: read */
 
+/* Build the model when its input shape is known (so that it has weights). */
+static nn_status build_if_possible(nn_model *m, nn_error *err)
+{
+    if (m->n_nodes == 0 || m->input_shape[0].ndim == 0)
+        return NN_OK;
+    return nn_model_build(m, err);
+}
+
 static const char *layer_class_of(const nn_json *item, int index, nn_error *err)
 {
     const char *cls = nn_json_str(nn_json_get(item, "class_name"));
@@ -220,7 +228,8 @@ static nn_layer *layer_of(const nn_model *m, const nn_json *item, const char *cl
         return NULL;
     }
     nn_layer *l = nn_layer_from_config(cls, cfg, err);
-    if (l && nn_model_find_layer(m, l->name) >= 0) {
+    /* a layer without a name gets one as in Keras ("dense_2"); given names must differ */
+    if (l && nn_json_get(cfg, "name") && nn_model_find_layer(m, l->name) >= 0) {
         nn_error_set(err, NN_EARG, "model config: two layers are named '%s'", l->name);
         nn_layer_free(l);
         return NULL;
@@ -256,7 +265,7 @@ static nn_status sequential_from(nn_model *m, const nn_json *layers, nn_error *e
         if (st != NN_OK)
             return st;
     }
-    return NN_OK;
+    return build_if_possible(m, err);
 }
 
 /* Index of `name` in a list of [name, 0, 0] entries (input_layers), or -1. */
@@ -726,14 +735,6 @@ static int optimizer_state_current(const nn_model *m)
 {
     const nn_optimizer *o = m->optimizer;
     return o && o->kind != NN_OPT_CUSTOM && o->slots && o->n_params == m->n_params;
-}
-
-/* Build the model when its input shape is known (so that it has weights). */
-static nn_status build_if_possible(nn_model *m, nn_error *err)
-{
-    if (m->n_nodes == 0 || m->input_shape[0].ndim == 0)
-        return NN_OK;
-    return nn_model_build(m, err);
 }
 
 typedef struct save_list {
