@@ -23,7 +23,9 @@ nn_status nn_activation_parse(const char *name, nn_activation *out, nn_error *er
     for (int k = 0; k < NN_ACT_COUNT; k++) {
         if (strcmp(name, names[k]) == 0) {
             out->kind = (nn_activation_kind)k;
-            out->alpha = k == NN_ACT_LEAKY_RELU ? 0.3f : k == NN_ACT_ELU ? 1.0f : 0.0f;
+            /* Keras 3's keras.activations.leaky_relu has negative_slope 0.2; the
+            ** LeakyReLU layer's own default (0.3) is set by that layer. */
+            out->alpha = k == NN_ACT_LEAKY_RELU ? 0.2f : k == NN_ACT_ELU ? 1.0f : 0.0f;
             return NN_OK;
         }
     }

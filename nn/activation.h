@@ -18,7 +18,9 @@ typedef enum {
 
 typedef struct nn_activation {
     nn_activation_kind kind;
-    float alpha;            /* leaky_relu's slope (Keras default 0.3), elu's alpha (1.0) */
+    float alpha;            /* leaky_relu's negative slope, elu's alpha (1.0). Keras's
+                            ** defaults: 0.2 for the "leaky_relu" string, 0.3 for the
+                            ** LeakyReLU layer */
 } nn_activation;
 
 /* Look up an activation by its Keras name ("relu", "softmax", ...; NULL or ""

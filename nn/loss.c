@@ -144,7 +144,8 @@ static double crossentropy_row(const float *p, const float *y, long label, int k
 /* ------------------------------------------------------------ elementwise */
 
 /* MSE: mean_k (p - y)^2;  MAE: mean_k |p - y|;
-** BCE: -mean_k [y log(p + eps) + (1 - y) log(1 - p + eps)], p clipped to [eps, 1 - eps];
+** BCE: -mean_k [y log q + (1 - y) log(1 - q)],  q = p clipped to [eps, 1 - eps]
+**      (Keras 3; tf.keras 2 added eps inside both logs as well); dL/dp = 0 where clipped;
 ** BCE on logits: mean_k [max(z, 0) - z y + log(1 + exp(-|z|))], dL/dz = sigmoid(z) - y. */
 static double elementwise_loss(nn_loss_kind kind, int logits, double p, double y, double *dp)
 {
@@ -162,8 +163,8 @@ static double elementwise_loss(nn_loss_kind kind, int logits, double p, double y
         } else {
             int clipped = p < NN_EPSILON || p > 1.0 - NN_EPSILON;
             double q = clipped ? (p < NN_EPSILON ? NN_EPSILON : 1.0 - NN_EPSILON) : p;
-            *dp = clipped ? 0.0 : -(y / (q + NN_EPSILON) - (1.0 - y) / (1.0 - q + NN_EPSILON));
-            return -(y * log(q + NN_EPSILON) + (1.0 - y) * log(1.0 - q + NN_EPSILON));
+            *dp = clipped ? 0.0 : -(y / q - (1.0 - y) / (1.0 - q));
+            return -(y * log(q) + (1.0 - y) * log(1.0 - q));
         }
     default:
         *dp = 0.0;
@@ -239,18 +240,29 @@ nn_status nn_metric_parse(const char *name, nn_metric *out, nn_error *err)
                         "top_k_categorical_accuracy, mse, mae)", name);
 }
 
+/* Keras picks the accuracy from the shapes (compile_utils.get_metric): binary when
+** the prediction's last axis has one value, sparse when the targets are class
+** indices, categorical otherwise. Here the loss tells what the targets are. */
 void nn_metric_resolve(nn_metric *m, const nn_loss *loss, const nn_tensor *pred_like)
 {
     if (m->kind != NN_METRIC_ACCURACY)
         return;
-    if (loss->kind == NN_LOSS_BCE)
-        m->kind = NN_METRIC_BINARY_ACCURACY;
-    else if (loss->kind == NN_LOSS_SCCE)
+    if (pred_like) {
+        if (pred_like->shape[pred_like->ndim - 1] == 1)
+            m->kind = NN_METRIC_BINARY_ACCURACY;
+        else if (loss->kind == NN_LOSS_SCCE)
+            m->kind = NN_METRIC_SPARSE_CATEGORICAL_ACCURACY;
+        else
+            m->kind = NN_METRIC_CATEGORICAL_ACCURACY;
+        return;
+    }
+    /* Output shape not known yet: settle what the loss alone settles. The rest
+    ** (binary_crossentropy: binary for one output unit, categorical for several,
+    ** as in Keras) is decided from the shapes at each batch. */
+    if (loss->kind == NN_LOSS_SCCE)
         m->kind = NN_METRIC_SPARSE_CATEGORICAL_ACCURACY;
     else if (loss->kind == NN_LOSS_CCE)
         m->kind = NN_METRIC_CATEGORICAL_ACCURACY;
-    else if (pred_like && nn_tensor_row_size(pred_like) == 1)
-        m->kind = NN_METRIC_BINARY_ACCURACY;
 }
 
 static int argmax_row(const float *r, int k)

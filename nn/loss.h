@@ -60,7 +60,12 @@ typedef struct nn_metric {
 
 nn_status nn_metric_parse(const char *name, nn_metric *out, nn_error *err);
 
-/* Replace "accuracy" by the accuracy that fits the loss, as Keras does. */
+/* Replace "accuracy" by the accuracy Keras would pick: binary_accuracy when the
+** prediction's last axis has one value (pred_like, any batch of predictions),
+** else sparse_categorical_accuracy for sparse_categorical_crossentropy and
+** categorical_accuracy for the rest. With pred_like NULL (shapes not known yet)
+** only the cross-entropies settle it; otherwise the metric stays "accuracy" and
+** nn_metric_batch_sum applies the same rule to each batch's shapes. */
 void nn_metric_resolve(nn_metric *m, const nn_loss *loss, const nn_tensor *pred_like);
 
 /* Sum over the batch of the per-sample metric (the caller divides by the count). */

@@ -364,41 +364,52 @@ static const nn_tensor *source_tensor(const nn_model *m, int src)
     return src < 0 ? m->last_x : m->nodes[src].out;
 }
 
-const nn_tensor *nn_model_forward(nn_model *m, const nn_tensor *x, int training, nn_error *err)
+nn_status nn_model_begin_forward(nn_model *m, const nn_tensor *x, nn_error *err)
 {
-    if (m->n_nodes == 0) {
-        nn_error_set(err, NN_ESTATE, "the model has no layers");
-        return NULL;
-    }
+    if (m->n_nodes == 0)
+        return nn_error_set(err, NN_ESTATE, "the model has no layers");
+    if (x->ndim < 2)
+        return nn_error_set(err, NN_ESHAPE, "model input must have a batch axis first, got a "
+                            "%d-D tensor", x->ndim);
     if (m->input_shape[0].ndim == 0) {     /* Keras builds on first call from the data */
         nn_shape s = {x->ndim - 1, {0}};
         for (int i = 1; i < x->ndim; i++)
             s.dim[i - 1] = x->shape[i];
-        if (x->ndim < 2 || nn_model_set_input(m, 0, &s, err) != NN_OK) {
-            if (x->ndim < 2)
-                nn_error_set(err, NN_ESHAPE, "model input must have a batch axis first, got a "
-                             "%d-D tensor", x->ndim);
-            return NULL;
-        }
+        nn_status st = nn_model_set_input(m, 0, &s, err);
+        if (st != NN_OK)
+            return st;
     }
-    if (nn_model_build(m, err) != NN_OK || check_input(m, x, err) != NN_OK)
-        return NULL;
-    if (keep_input(m, x, err) != NN_OK)
-        return NULL;
-    int B = x->shape[0];
+    nn_status st = nn_model_build(m, err);
+    if (st == NN_OK)
+        st = check_input(m, x, err);
+    if (st == NN_OK)
+        st = keep_input(m, x, err);
     m->has_forward = m->has_backward = 0;
-    for (int i = 0; i < m->n_nodes; i++) {
-        nn_node *node = &m->nodes[i];
-        nn_layer *l = node->layer;
-        const nn_tensor *in[NN_MAX_INPUTS];
-        for (int k = 0; k < node->n_in; k++)
-            in[k] = source_tensor(m, node->in[k]);
-        if (ensure_batch(&node->out, &l->out_shape, B, err) != NN_OK)
+    return st;
+}
+
+nn_status nn_model_forward_node(nn_model *m, int i, int training, nn_error *err)
+{
+    nn_node *node = &m->nodes[i];
+    nn_layer *l = node->layer;
+    const nn_tensor *in[NN_MAX_INPUTS];
+    for (int k = 0; k < node->n_in; k++)
+        in[k] = source_tensor(m, node->in[k]);
+    nn_status st = ensure_batch(&node->out, &l->out_shape, m->last_x->shape[0], err);
+    if (st == NN_OK)
+        st = l->ops->forward(l, in, node->out, training, err);
+    if (st == NN_OK && i == m->n_nodes - 1)
+        m->has_forward = 1;
+    return st;
+}
+
+const nn_tensor *nn_model_forward(nn_model *m, const nn_tensor *x, int training, nn_error *err)
+{
+    if (nn_model_begin_forward(m, x, err) != NN_OK)
+        return NULL;
+    for (int i = 0; i < m->n_nodes; i++)
+        if (nn_model_forward_node(m, i, training, err) != NN_OK)
             return NULL;
-        if (l->ops->forward(l, in, node->out, training, err) != NN_OK)
-            return NULL;
-    }
-    m->has_forward = 1;
     return m->nodes[m->outputs[0]].out;
 }
 
@@ -482,13 +493,14 @@ static nn_status zero_tensor(nn_tensor *t)
     return NN_OK;
 }
 
-nn_status nn_model_backward(nn_model *m, const nn_tensor *y, double *loss, nn_error *err)
+nn_status nn_model_begin_backward(nn_model *m, const nn_tensor *y, double *loss, nn_error *err)
 {
     if (!m->compiled)
         return nn_error_set(err, NN_ESTATE, "the model must be compiled before training: call "
                             "model:compile{optimizer = ..., loss = ...} first");
     if (!m->has_forward)
         return nn_error_set(err, NN_ESTATE, "backward needs a forward pass first");
+    m->has_backward = 0;
     for (int i = 0; i < m->n_params; i++)
         zero_tensor(m->params[i]->grad);
     double value = 0.0;
@@ -498,51 +510,70 @@ nn_status nn_model_backward(nn_model *m, const nn_tensor *y, double *loss, nn_er
     value += weight_penalty(m, 1);
     int out_idx = m->outputs[0];
     for (int i = 0; i < m->n_nodes; i++)
-        if (i != out_idx && m->nodes[i].out)
-            m->nodes[i].grad_written = 0;
-    m->nodes[out_idx].grad_written = 1;
-    for (int i = m->n_nodes - 1; i >= 0; i--) {
-        nn_node *node = &m->nodes[i];
-        nn_layer *l = node->layer;
-        if (!node->grad_written)
-            continue;       /* nothing downstream reads this node's output */
-        value += activity_penalty(l, node->out, node->grad);
-        const nn_tensor *in[NN_MAX_INPUTS];
-        nn_tensor *dx[NN_MAX_INPUTS] = {NULL};
-        for (int k = 0; k < node->n_in; k++) {
-            int src = node->in[k];
-            in[k] = source_tensor(m, src);
-            if (src < 0)
-                continue;   /* the gradient of the data itself is not needed */
-            nn_node *s = &m->nodes[src];
-            nn_tensor **target = s->grad_written ? &m->scratch : &s->grad;
-            st = nn_tensor_ensure(target, s->out->ndim, s->out->shape, err);
-            if (st != NN_OK)
-                return st;
-            dx[k] = *target;
-        }
-        st = l->ops->backward(l, in, node->out, node->grad, dx, err);
-        if (st != NN_OK)
-            return st;
-        for (int k = 0; k < node->n_in; k++) {
-            int src = node->in[k];
-            if (src < 0)
-                continue;
-            nn_node *s = &m->nodes[src];
-            if (s->grad_written) {      /* a second consumer: accumulate */
-                float *g = nn_tensor_f32(s->grad);
-                const float *add = nn_tensor_f32(m->scratch);
-                for (size_t j = 0; j < s->grad->size; j++)
-                    g[j] += add[j];
-            }
-            s->grad_written = 1;
-        }
-    }
+        m->nodes[i].grad_written = i == out_idx;
     m->last_loss = value;
-    m->has_backward = 1;
     if (loss)
         *loss = value;
     return NN_OK;
+}
+
+int nn_model_node_has_grad(const nn_model *m, int i)
+{
+    return m->nodes[i].grad_written;
+}
+
+nn_status nn_model_backward_node(nn_model *m, int i, nn_error *err)
+{
+    nn_node *node = &m->nodes[i];
+    nn_layer *l = node->layer;
+    if (!node->grad_written) {     /* nothing downstream reads this node's output */
+        m->has_backward = m->has_backward || i == 0;
+        return NN_OK;
+    }
+    m->last_loss += activity_penalty(l, node->out, node->grad);
+    const nn_tensor *in[NN_MAX_INPUTS];
+    nn_tensor *dx[NN_MAX_INPUTS] = {NULL};
+    for (int k = 0; k < node->n_in; k++) {
+        int src = node->in[k];
+        in[k] = source_tensor(m, src);
+        if (src < 0)
+            continue;       /* the gradient of the data itself is not needed */
+        nn_node *s = &m->nodes[src];
+        nn_tensor **target = s->grad_written ? &m->scratch : &s->grad;
+        nn_status st = nn_tensor_ensure(target, s->out->ndim, s->out->shape, err);
+        if (st != NN_OK)
+            return st;
+        dx[k] = *target;
+    }
+    nn_status st = l->ops->backward(l, in, node->out, node->grad, dx, err);
+    if (st != NN_OK)
+        return st;
+    for (int k = 0; k < node->n_in; k++) {
+        int src = node->in[k];
+        if (src < 0)
+            continue;
+        nn_node *s = &m->nodes[src];
+        if (s->grad_written) {      /* a second consumer: accumulate */
+            float *g = nn_tensor_f32(s->grad);
+            const float *add = nn_tensor_f32(m->scratch);
+            for (size_t j = 0; j < s->grad->size; j++)
+                g[j] += add[j];
+        }
+        s->grad_written = 1;
+    }
+    if (i == 0)
+        m->has_backward = 1;
+    return NN_OK;
+}
+
+nn_status nn_model_backward(nn_model *m, const nn_tensor *y, double *loss, nn_error *err)
+{
+    nn_status st = nn_model_begin_backward(m, y, NULL, err);
+    for (int i = m->n_nodes - 1; i >= 0 && st == NN_OK; i--)
+        st = nn_model_backward_node(m, i, err);
+    if (st == NN_OK && loss)
+        *loss = m->last_loss;
+    return st;
 }
 
 nn_status nn_model_apply_gradients(nn_model *m, nn_error *err)

@@ -121,6 +121,16 @@ const nn_tensor *nn_model_forward(nn_model *m, const nn_tensor *x, int training,
 ** parameter's .grad (zeroed first). */
 nn_status nn_model_backward(nn_model *m, const nn_tensor *y, double *loss, nn_error *err);
 
+/* The same, one stage at a time (the window and model:step() go stage by stage):
+** begin_forward checks and keeps x; forward_node runs node i (in order 0..n-1);
+** begin_backward computes the loss and the output's gradient; backward_node
+** runs node i (in order n-1..0; a node no output depends on is skipped). */
+nn_status nn_model_begin_forward(nn_model *m, const nn_tensor *x, nn_error *err);
+nn_status nn_model_forward_node(nn_model *m, int i, int training, nn_error *err);
+nn_status nn_model_begin_backward(nn_model *m, const nn_tensor *y, double *loss, nn_error *err);
+nn_status nn_model_backward_node(nn_model *m, int i, nn_error *err);
+int nn_model_node_has_grad(const nn_model *m, int i);
+
 /* One optimizer step from the gradients of the last backward. */
 nn_status nn_model_apply_gradients(nn_model *m, nn_error *err);
 

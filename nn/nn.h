@@ -14,6 +14,7 @@
 #include "rng.h"
 #include "safetensors.h"
 #include "save.h"
+#include "step.h"
 #include "tensor.h"
 
 #define NN_VERSION "0.1.0"

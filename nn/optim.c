@@ -11,17 +11,18 @@ static const char *const optim_names[NN_OPT_COUNT] = {
     "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Nadam", "Adamax", "custom",
 };
 
-/* Slots each kind keeps per parameter. */
+/* Slots each kind keeps per parameter. They are made whatever the flags, so that
+** momentum, centered or amsgrad switched on between steps take effect. */
 static int slots_needed(const nn_optimizer *o)
 {
     switch (o->kind) {
-    case NN_OPT_SGD:      return o->momentum != 0.0f ? 1 : 0;
+    case NN_OPT_SGD:      return 1;     /* velocity */
     case NN_OPT_RMSPROP:  return 3;     /* mean square, momentum, mean gradient (centered) */
-    case NN_OPT_ADAGRAD:  return 1;
-    case NN_OPT_ADADELTA: return 2;
-    case NN_OPT_ADAM:     return o->amsgrad ? 3 : 2;
-    case NN_OPT_NADAM:
-    case NN_OPT_ADAMAX:   return 2;
+    case NN_OPT_ADAGRAD:  return 1;     /* accumulator */
+    case NN_OPT_ADADELTA: return 2;     /* mean square gradient, mean square update */
+    case NN_OPT_ADAM:     return 3;     /* m, v, max v (amsgrad) */
+    case NN_OPT_NADAM:    return 2;     /* m, v */
+    case NN_OPT_ADAMAX:   return 2;     /* m, infinity norm u */
     default:              return 0;
     }
 }
@@ -67,7 +68,9 @@ nn_optimizer *nn_optim_by_name(const char *name, nn_error *err)
 
 const char *nn_optim_name(const nn_optimizer *o)
 {
-    return o->kind == NN_OPT_CUSTOM ? o->name : optim_names[o->kind];
+    if (o->kind < 0 || o->kind >= NN_OPT_CUSTOM)
+        return o->name;
+    return optim_names[o->kind];
 }
 
 void nn_optim_reset(nn_optimizer *o)
@@ -161,10 +164,6 @@ void nn_optim_adam_update(float *w, const float *g, float *m, float *v, float *v
     }
 }
 
-/* The other rules live in optim_rules.c. */
-nn_status nn_optim_apply_rule(nn_optimizer *o, float *w, const float *g, float **s, size_t n,
-                              long t, nn_error *err);
-
 nn_status nn_optim_step(nn_optimizer *o, nn_param *const *params, int n, nn_error *err)
 {
     if (o->slots && o->n_params != n)
@@ -177,6 +176,8 @@ nn_status nn_optim_step(nn_optimizer *o, nn_param *const *params, int n, nn_erro
         }
     }
     long t = ++o->iterations;
+    if (o->kind == NN_OPT_NADAM)
+        o->nadam_mu_product *= nn_optim_nadam_mu(o->beta_1, t);
     for (int i = 0; i < n; i++) {
         nn_param *p = params[i];
         if (!p->trainable)
@@ -198,11 +199,24 @@ nn_status nn_optim_step(nn_optimizer *o, nn_param *const *params, int n, nn_erro
         case NN_OPT_ADAM:
             nn_optim_adam_update(w, g, s[0], s[1], o->amsgrad ? s[2] : NULL, len, o, t);
             break;
-        default: {
-            nn_status st = nn_optim_apply_rule(o, w, g, s, len, t, err);
-            if (st != NN_OK)
-                return st;
-        }
+        case NN_OPT_RMSPROP:
+            nn_optim_rmsprop_update(w, g, s[0], s[1], s[2], len, o);
+            break;
+        case NN_OPT_ADAGRAD:
+            nn_optim_adagrad_update(w, g, s[0], len, o);
+            break;
+        case NN_OPT_ADADELTA:
+            nn_optim_adadelta_update(w, g, s[0], s[1], len, o);
+            break;
+        case NN_OPT_NADAM:
+            nn_optim_nadam_update(w, g, s[0], s[1], len, o, t);
+            break;
+        case NN_OPT_ADAMAX:
+            nn_optim_adamax_update(w, g, s[0], s[1], len, o, t);
+            break;
+        default:
+            return nn_error_set(err, NN_EARG, "optimizer %s has no update rule",
+                                nn_optim_name(o));
         }
     }
     return NN_OK;

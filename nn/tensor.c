@@ -205,6 +205,47 @@ nn_tensor *nn_tensor_slice_rows(const nn_tensor *t, int first, int count, nn_err
     return v;
 }
 
+nn_status nn_tensor_offset(const nn_tensor *t, int n, const int *idx, size_t *off,
+                           nn_error *err)
+{
+    char buf[96];
+    if (n < 1 || n > t->ndim)
+        return nn_error_set(err, NN_EARG, "index: %d indices for a tensor of shape %s "
+                            "(1 to %d allowed)", n,
+                            nn_shape_format(buf, sizeof buf, t->ndim, t->shape), t->ndim);
+    size_t at = 0, stride = t->size;
+    for (int i = 0; i < n; i++) {
+        if (idx[i] < 0 || idx[i] >= t->shape[i])
+            return nn_error_set(err, NN_EARG, "index: %d is out of range for axis %d of size %d "
+                                "(tensor of shape %s)", idx[i] + 1, i + 1, t->shape[i],
+                                nn_shape_format(buf, sizeof buf, t->ndim, t->shape));
+        stride /= (size_t)t->shape[i];
+        at += (size_t)idx[i] * stride;
+    }
+    *off = at;
+    return NN_OK;
+}
+
+nn_tensor *nn_tensor_index(const nn_tensor *t, int n, const int *idx, nn_error *err)
+{
+    size_t off = 0;
+    if (nn_tensor_offset(t, n, idx, &off, err) != NN_OK)
+        return NULL;
+    nn_tensor *v = view_of(t, err);
+    if (!v)
+        return NULL;
+    v->ndim = n == t->ndim ? 1 : t->ndim - n;
+    memset(v->shape, 0, sizeof v->shape);
+    v->shape[0] = 1;
+    v->size = 1;
+    for (int i = n; i < t->ndim; i++) {
+        v->shape[i - n] = t->shape[i];
+        v->size *= (size_t)t->shape[i];
+    }
+    v->data = (char *)t->data + off * dtype_size(t->dtype);
+    return v;
+}
+
 size_t nn_tensor_row_size(const nn_tensor *t)
 {
     return t->shape[0] > 0 ? t->size / (size_t)t->shape[0] : 0;
@@ -213,6 +254,19 @@ size_t nn_tensor_row_size(const nn_tensor *t)
 float nn_tensor_get(const nn_tensor *t, size_t i)
 {
     return t->dtype == NN_U8 ? (float)nn_tensor_u8(t)[i] : nn_tensor_f32(t)[i];
+}
+
+nn_status nn_tensor_set(nn_tensor *t, size_t i, float v, nn_error *err)
+{
+    if (t->dtype == NN_F32) {
+        nn_tensor_f32(t)[i] = v;
+        return NN_OK;
+    }
+    if (!(v >= 0.0f && v <= 255.0f) || v != (float)(int)v)
+        return nn_error_set(err, NN_EARG, "a uint8 tensor holds whole numbers 0..255, not %g",
+                            (double)v);
+    nn_tensor_u8(t)[i] = (uint8_t)v;
+    return NN_OK;
 }
 
 int nn_tensor_same_shape(const nn_tensor *a, const nn_tensor *b)

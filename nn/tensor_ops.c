@@ -17,6 +17,12 @@ static float apply_binop(nn_binop op, float a, float b)
     case NN_POW: return powf(a, b);
     case NN_MAX: return a > b ? a : b;
     case NN_MIN: return a < b ? a : b;
+    case NN_EQ:  return a == b;
+    case NN_NE:  return a != b;
+    case NN_LT:  return a < b;
+    case NN_LE:  return a <= b;
+    case NN_GT:  return a > b;
+    case NN_GE:  return a >= b;
     }
     return 0.0f;
 }
@@ -133,6 +139,195 @@ nn_tensor *nn_tensor_unary(nn_unop op, const nn_tensor *a, nn_error *err)
     return r;
 }
 
+/* ------------------------------------------------------ filling and making */
+
+nn_status nn_tensor_fill(nn_tensor *t, float v, nn_error *err)
+{
+    if (t->dtype == NN_U8) {
+        nn_status st = nn_tensor_set(t, 0, v, err);
+        if (st == NN_OK)
+            memset(t->data, (int)v, t->size);
+        return st;
+    }
+    float *d = nn_tensor_f32(t);
+    for (size_t i = 0; i < t->size; i++)
+        d[i] = v;
+    return NN_OK;
+}
+
+static nn_status need_f32(const nn_tensor *t, const char *what, nn_error *err)
+{
+    if (t->dtype == NN_F32)
+        return NN_OK;
+    return nn_error_set(err, NN_EARG, "%s: needs a float32 tensor, not uint8", what);
+}
+
+nn_status nn_tensor_fill_uniform(nn_tensor *t, nn_rng *rng, float lo, float hi, nn_error *err)
+{
+    nn_status st = need_f32(t, "fill_uniform", err);
+    float *d = nn_tensor_f32(t);
+    for (size_t i = 0; st == NN_OK && i < t->size; i++)
+        d[i] = lo + (hi - lo) * nn_rng_uniform(rng);
+    return st;
+}
+
+nn_status nn_tensor_fill_normal(nn_tensor *t, nn_rng *rng, float mean, float std,
+                                nn_error *err)
+{
+    nn_status st = need_f32(t, "fill_normal", err);
+    float *d = nn_tensor_f32(t);
+    for (size_t i = 0; st == NN_OK && i < t->size; i++)
+        d[i] = mean + std * nn_rng_normal(rng);
+    return st;
+}
+
+nn_tensor *nn_tensor_arange(double start, double stop, double step, nn_error *err)
+{
+    if (!isfinite(start) || !isfinite(stop) || !isfinite(step) || step == 0.0) {
+        nn_error_set(err, NN_EARG, "arange: start, stop and step must be finite and step "
+                     "non-zero (got %g, %g, %g)", start, stop, step);
+        return NULL;
+    }
+    double count = ceil((stop - start) / step);
+    if (!(count >= 1.0)) {
+        nn_error_set(err, NN_EARG, "arange: no values from %g up to %g by steps of %g",
+                     start, stop, step);
+        return NULL;
+    }
+    if (count > 2147483647.0) {
+        nn_error_set(err, NN_ENOMEM, "arange: %.0f values are too many for a tensor", count);
+        return NULL;
+    }
+    nn_tensor *r = nn_tensor_new1((int)count, err);
+    if (!r)
+        return NULL;
+    for (size_t i = 0; i < r->size; i++)
+        nn_tensor_f32(r)[i] = (float)(start + (double)i * step);
+    return r;
+}
+
+nn_tensor *nn_tensor_linspace(double start, double stop, int n, nn_error *err)
+{
+    if (!isfinite(start) || !isfinite(stop) || n < 1) {
+        nn_error_set(err, NN_EARG, "linspace: needs finite ends and at least 1 value "
+                     "(got %g, %g, %d)", start, stop, n);
+        return NULL;
+    }
+    nn_tensor *r = nn_tensor_new1(n, err);
+    if (!r)
+        return NULL;
+    float *d = nn_tensor_f32(r);
+    double step = n > 1 ? (stop - start) / (n - 1) : 0.0;
+    for (int i = 0; i < n; i++)
+        d[i] = (float)(start + i * step);
+    if (n > 1)
+        d[n - 1] = (float)stop;
+    return r;
+}
+
+nn_tensor *nn_tensor_eye(int rows, int cols, nn_error *err)
+{
+    nn_tensor *r = nn_tensor_new2(rows, cols, err);
+    if (!r)
+        return NULL;
+    for (int i = 0; i < rows && i < cols; i++)
+        nn_tensor_f32(r)[(size_t)i * cols + i] = 1.0f;
+    return r;
+}
+
+nn_status nn_tensor_assign(nn_tensor *dst, const nn_tensor *src, nn_error *err)
+{
+    int ndim = 0, shape[NN_MAX_DIMS];
+    size_t sd[NN_MAX_DIMS], ss[NN_MAX_DIMS];
+    int fits = broadcast(dst, src, &ndim, shape, sd, ss, NULL) == NN_OK;
+    int lead = ndim - dst->ndim;
+    for (int i = 0; fits && i < ndim; i++)
+        fits = shape[i] == (i < lead ? 1 : dst->shape[i - lead]);
+    if (!fits) {
+        char x[96], y[96];
+        return nn_error_set(err, NN_ESHAPE, "could not broadcast a tensor of shape %s into "
+                            "one of shape %s", nn_shape_format(x, sizeof x, src->ndim, src->shape),
+                            nn_shape_format(y, sizeof y, dst->ndim, dst->shape));
+    }
+    nn_status st = NN_OK;
+    int idx[NN_MAX_DIMS] = {0};
+    size_t is = 0;
+    for (size_t i = 0; st == NN_OK && i < dst->size; i++) {
+        st = nn_tensor_set(dst, i, nn_tensor_get(src, is), err);
+        for (int d = ndim - 1; d >= 0; d--) {     /* odometer step, as in nn_tensor_binary */
+            idx[d]++;
+            is += ss[d];
+            if (idx[d] < shape[d])
+                break;
+            is -= ss[d] * (size_t)shape[d];
+            idx[d] = 0;
+        }
+    }
+    return st;
+}
+
+nn_tensor *nn_tensor_concat(const nn_tensor *const *ts, int n, int axis, nn_error *err)
+{
+    char x[96], y[96];
+    if (n < 1) {
+        nn_error_set(err, NN_EARG, "concatenate: needs at least one tensor");
+        return NULL;
+    }
+    if (axis < 0 || axis >= ts[0]->ndim) {
+        nn_error_set(err, NN_EARG, "concatenate: axis %d is out of range for %d-D tensors",
+                     axis + 1, ts[0]->ndim);
+        return NULL;
+    }
+    const nn_tensor *a = ts[0];
+    int all_u8 = 1;
+    long long total = 0;
+    for (int k = 0; k < n; k++) {
+        const nn_tensor *b = ts[k];
+        int same = b->ndim == a->ndim;
+        for (int i = 0; same && i < a->ndim; i++)
+            same = i == axis || a->shape[i] == b->shape[i];
+        if (!same) {
+            nn_error_set(err, NN_ESHAPE, "concatenate: tensor %d has shape %s, which does not "
+                         "fit tensor 1's %s on axes other than %d", k + 1,
+                         nn_shape_format(x, sizeof x, b->ndim, b->shape),
+                         nn_shape_format(y, sizeof y, a->ndim, a->shape), axis + 1);
+            return NULL;
+        }
+        all_u8 = all_u8 && b->dtype == NN_U8;
+        total += b->shape[axis];
+    }
+    if (total > 2147483647LL) {
+        nn_error_set(err, NN_ENOMEM, "concatenate: axis %d would have %lld entries, too many",
+                     axis + 1, total);
+        return NULL;
+    }
+    int shape[NN_MAX_DIMS];
+    memcpy(shape, a->shape, sizeof shape);
+    shape[axis] = (int)total;
+    nn_tensor *r = nn_tensor_new(all_u8 ? NN_U8 : NN_F32, a->ndim, shape, err);
+    if (!r)
+        return NULL;
+    size_t outer = 1, inner = 1, at = 0;
+    for (int i = 0; i < a->ndim; i++) {
+        if (i < axis)
+            outer *= (size_t)a->shape[i];
+        if (i > axis)
+            inner *= (size_t)a->shape[i];
+    }
+    for (size_t o = 0; o < outer; o++) {
+        for (int k = 0; k < n; k++) {
+            size_t chunk = (size_t)ts[k]->shape[axis] * inner;
+            for (size_t j = 0; j < chunk; j++, at++) {
+                if (all_u8)
+                    nn_tensor_u8(r)[at] = nn_tensor_u8(ts[k])[o * chunk + j];
+                else
+                    nn_tensor_f32(r)[at] = nn_tensor_get(ts[k], o * chunk + j);
+            }
+        }
+    }
+    return r;
+}
+
 /* ---------------------------------------------------------------- matmul */
 
 nn_tensor *nn_tensor_matmul(const nn_tensor *a, const nn_tensor *b, nn_error *err)
@@ -222,7 +417,7 @@ nn_tensor *nn_tensor_reduce(nn_reduce_op op, const nn_tensor *a, int axis, nn_er
                 double v = nn_tensor_get(a, base + k * inner);
                 if (op == NN_SUM || op == NN_MEAN)
                     acc += v;
-                else if (op == NN_RMAX ? v > acc : v < acc)
+                else if (isnan(v) || (op == NN_RMAX ? v > acc : v < acc))
                     acc = v;
             }
             if (op == NN_MEAN)
@@ -233,14 +428,31 @@ nn_tensor *nn_tensor_reduce(nn_reduce_op op, const nn_tensor *a, int axis, nn_er
     return r;
 }
 
+double nn_tensor_reduce_all(nn_reduce_op op, const nn_tensor *a)
+{
+    double acc = op == NN_SUM || op == NN_MEAN ? 0.0 : nn_tensor_get(a, 0);
+    for (size_t i = 0; i < a->size; i++) {
+        double v = nn_tensor_get(a, i);
+        if (op == NN_SUM || op == NN_MEAN)
+            acc += v;
+        else if (isnan(v) || (op == NN_RMAX ? v > acc : v < acc))
+            acc = v;
+    }
+    return op == NN_MEAN ? acc / (double)a->size : acc;
+}
+
 nn_tensor *nn_tensor_argmax(const nn_tensor *a, nn_error *err)
 {
-    int rows = a->ndim == 1 ? 1 : a->shape[0];
-    size_t k = a->ndim == 1 ? a->size : nn_tensor_row_size(a);
-    nn_tensor *r = nn_tensor_new1(rows, err);
+    int shape[NN_MAX_DIMS] = {1};
+    int ndim = a->ndim > 1 ? a->ndim - 1 : 1;
+    if (a->ndim > 1)
+        memcpy(shape, a->shape, (size_t)ndim * sizeof *shape);
+    size_t k = (size_t)a->shape[a->ndim - 1];
+    size_t rows = a->size / k;
+    nn_tensor *r = nn_tensor_new(NN_F32, ndim, shape, err);
     if (!r)
         return NULL;
-    for (int i = 0; i < rows; i++) {
+    for (size_t i = 0; i < rows; i++) {
         size_t best = 0;
         for (size_t j = 1; j < k; j++)
             if (nn_tensor_get(a, i * k + j) > nn_tensor_get(a, i * k + best))

@@ -131,7 +131,7 @@ static int layer_index(lua_State *L)
         push_shape(L, &l->in_shape[0]);
     else if (strcmp(key, "activation") == 0)
         lua_pushstring(L, nn_activation_name(l->act.kind));
-    else
+    else if (!repl_custom_layer_field(L, l, key))
         lua_pushnil(L);
     return 1;
 }

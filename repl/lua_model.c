@@ -24,7 +24,7 @@ void repl_clear_interrupt(void);
 
 void repl_optimizer_push_owned(lua_State *L, nn_optimizer *o, int model_idx);
 
-typedef struct repl_model { nn_model *m; } repl_model;
+typedef struct repl_model { nn_model *m; nn_stepper step; } repl_model;
 
 nn_model *repl_model_check(lua_State *L, int idx)
 {
@@ -82,6 +82,7 @@ int repl_model_push_new(lua_State *L, const char *prefix)
     if (!m)
         return luaL_error(L, "%s", err.msg);
     repl_model *u = lua_newuserdatauv(L, sizeof *u, 1);
+    memset(u, 0, sizeof *u);
     u->m = m;
     luaL_setmetatable(L, MODEL_MT);
     lua_createtable(L, 0, 4);
@@ -572,6 +573,91 @@ static int model_apply_gradients(lua_State *L)
     return 0;
 }
 
+/* ------------------------------------------------------------ stage by stage */
+
+static void push_clone_or_nil(lua_State *L, const nn_tensor *t)
+{
+    nn_error err;
+    nn_tensor *c = t ? nn_tensor_clone(t, &err) : NULL;
+    if (t && !c)
+        luaL_error(L, "%s", err.msg);
+    repl_tensor_push(L, c);
+}
+
+/* model:step(x, y) — the next stage of one training step: returns a table
+** {stage = "forward"|"loss"|"backward"|"update", layer = i, name = ..., loss = ...,
+** value = the tensor just computed}. x, y start a step when none is under way. */
+static int model_step(lua_State *L)
+{
+    repl_model *u = luaL_checkudata(L, 1, MODEL_MT);
+    nn_model *m = u->m;
+    nn_tensor *x = NULL, *y = NULL;
+    if (!u->step.active) {
+        x = repl_tensor_from_arg(L, 2, "argument #2 to 'step'");
+        y = repl_tensor_from_arg(L, 3, "argument #3 to 'step'");
+    }
+    nn_stage st;
+    nn_error err;
+    if (nn_step_next(m, &u->step, x, y, &st, &err) != NN_OK)
+        return luaL_error(L, "%s", err.msg);
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, nn_stage_name(st.kind));
+    lua_setfield(L, -2, "stage");
+    if (st.node >= 0) {
+        lua_pushinteger(L, st.node + 1);
+        lua_setfield(L, -2, "layer");
+        lua_pushstring(L, m->nodes[st.node].layer->name);
+        lua_setfield(L, -2, "name");
+    }
+    if (st.kind != NN_STAGE_FORWARD) {
+        lua_pushnumber(L, st.loss);
+        lua_setfield(L, -2, "loss");
+    }
+    if (st.kind == NN_STAGE_FORWARD)
+        push_clone_or_nil(L, m->nodes[st.node].out);
+    else if (st.kind == NN_STAGE_LOSS)
+        push_clone_or_nil(L, m->nodes[m->outputs[0]].grad);
+    else if (st.kind == NN_STAGE_BACKWARD)
+        push_clone_or_nil(L, m->nodes[st.node].grad);
+    else
+        lua_pushnil(L);
+    lua_setfield(L, -2, "value");
+    lua_pushboolean(L, !u->step.active);
+    lua_setfield(L, -2, "done");
+    return 1;
+}
+
+/* model:trace() — per layer: input, z (pre-activation, when the layer has an
+** activation), output, grad (dL/d output) of the last step, as tensors. */
+static int model_trace(lua_State *L)
+{
+    nn_model *m = repl_model_check(L, 1);
+    lua_createtable(L, m->n_nodes, 0);
+    for (int i = 0; i < m->n_nodes; i++) {
+        nn_node *n = &m->nodes[i];
+        lua_createtable(L, 0, 6);
+        lua_pushstring(L, n->layer->name);
+        lua_setfield(L, -2, "name");
+        lua_pushstring(L, n->layer->ops->type);
+        lua_setfield(L, -2, "type");
+        if (m->has_forward || n->out) {
+            int src = n->in[0];
+            push_clone_or_nil(L, src < 0 ? m->last_x : m->nodes[src].out);
+            lua_setfield(L, -2, "input");
+            push_clone_or_nil(L, n->layer->act.kind != NN_ACT_LINEAR ? n->layer->z : n->out);
+            lua_setfield(L, -2, "z");
+            push_clone_or_nil(L, n->out);
+            lua_setfield(L, -2, "output");
+        }
+        if (n->grad_written) {
+            push_clone_or_nil(L, n->grad);
+            lua_setfield(L, -2, "grad");
+        }
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
 /* ------------------------------------------------------------------ weights */
 
 static int push_param_list(lua_State *L, nn_model *m, int grads)
@@ -751,6 +837,7 @@ static int model_tostring(lua_State *L)
 static int model_gc(lua_State *L)
 {
     repl_model *u = luaL_checkudata(L, 1, MODEL_MT);
+    nn_step_reset(&u->step);
     nn_model_free(u->m);
     u->m = NULL;
     return 0;
@@ -769,6 +856,8 @@ static const luaL_Reg model_methods[] = {
     {"forward", model_forward},
     {"backward", model_backward},
     {"apply_gradients", model_apply_gradients},
+    {"step", model_step},
+    {"trace", model_trace},
     {"get_weights", model_get_weights},
     {"set_weights", model_set_weights},
     {"get_gradients", model_get_gradients},
@@ -810,4 +899,5 @@ void repl_open_model(lua_State *L, int nn)
     lua_setfield(L, -2, "Sequential");
     lua_pop(L, 1);
     repl_open_functional(L, nn);
+    repl_open_custom(L, nn);
 }

@@ -31,6 +31,13 @@ void repl_model_adopt_layer(lua_State *L, int model_idx, int layer_idx);
 /* nn.Input, calling a layer on symbolic tensors, nn.Model (lua_functional.c). */
 void repl_open_functional(lua_State *L, int nn);
 
+/* nn.Layer:extend — layers written in Lua (lua_custom.c). */
+void repl_open_custom(lua_State *L, int nn);
+
+/* For a Lua-written layer, push the instance table's field `key` and return 1;
+** return 0 (pushing nothing) for any other layer. */
+int repl_custom_layer_field(lua_State *L, const nn_layer *l, const char *key);
+
 /* Layer constructors, activations, regularizers, optimizers and losses (lua_layers.c). */
 void repl_open_layers(lua_State *L, int nn);
 

@@ -53,6 +53,10 @@ void suite_model(void);
 void suite_json(void);
 void suite_safetensors(void);
 void suite_save(void);
+void suite_step(void);
+void suite_optim(void);
+void suite_loss(void);
+void suite_activation(void);
 
 int main(void)
 {
@@ -62,5 +66,9 @@ int main(void)
     suite_json();
     suite_safetensors();
     suite_save();
+    suite_step();
+    suite_optim();
+    suite_loss();
+    suite_activation();
     return 0;
 }

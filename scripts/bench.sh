@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# `make bench`: nnscope against PyTorch on the same models, data, batch sizes and seeds.
+#
+# Builds build/bench_nn (the C core alone) and build/nnscope, then runs, interleaved
+# over BENCH_ROUNDS rounds (3), nnscope and PyTorch in three thread configurations:
+#   default  - PyTorch as it comes (OMP_NUM_THREADS and OPENBLAS_NUM_THREADS unset)
+#   ob1      - OPENBLAS_NUM_THREADS=1 (the issue's "tuned" setting)
+#   tuned    - OPENBLAS_NUM_THREADS=1 and torch.set_num_threads(nproc): on some machines
+#              PyTorch's default picks fewer intra-op threads than there are cores
+# and compares nnscope with the best PyTorch configuration of each row. Also measured
+# once: peak memory of an MLP training run, sgemm speed, and (when the window is
+# built) training with the window live, offscreen.
+#
+# Prints the table of medians and ratios, each target of issue 7 marked met / not met,
+# and writes it to bench/RESULTS.md. Raw results (JSON lines) go to build/bench/.
+#   BENCH_ROUNDS=1   one round instead of 3
+#   BENCH_QUICK=1    a tenth of the training data and fewer repetitions (a smoke run;
+#                    its ratios are not the benchmark's and RESULTS.md says so)
+# Python: Debian's /usr/bin/python3 with python3-torch and python3-numpy
+# (scripts/install-deps.sh --bench installs them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rounds=${BENCH_ROUNDS:-3}
+quick=${BENCH_QUICK:-0}
+py=/usr/bin/python3
+out=build/bench
+mkdir -p "$out"
+raw=$out/raw.jsonl
+: > "$raw"
+log=$out/log.txt
+: > "$log"
+
+qflag=()
+[ "$quick" = "1" ] && qflag=(--quick)
+ncpu=$(nproc)
+
+echo "bench: building"
+make -s -j2 build/bench_nn
+have_nnscope=1
+if ! make -s -j2 build/nnscope >>"$log" 2>&1; then
+    have_nnscope=0
+    echo "bench: build/nnscope does not build yet (see $log); its rows are n/a"
+fi
+
+# Run a command, append its JSON lines to the raw file tagged with the round; show progress.
+collect() {
+    local round=$1 what=$2; shift 2
+    local start=$SECONDS
+    printf 'bench: round %s: %-24s' "$round" "$what"
+    if ! "$@" 2>>"$log" | sed "s/^{/{\"round\": $round, /" >>"$raw"; then
+        echo " failed (see $log)"
+        return 0
+    fi
+    echo " $((SECONDS - start)) s"
+}
+
+torch_run() {   # torch_run ROUND CONFIG ENV... -- ARGS...
+    local round=$1 cfg=$2; shift 2
+    local envs=()
+    while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+    shift
+    collect "$round" "pytorch $cfg" env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS \
+        -u MKL_NUM_THREADS "${envs[@]}" "$py" scripts/bench_torch.py --config "$cfg" \
+        "${qflag[@]}" "$@"
+}
+
+# nnscope runs as a learner gets it: OpenBLAS's own thread count, no tuning variables.
+nn_run() {
+    collect "$1" "nnscope (C core)" env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS \
+        build/bench_nn "${qflag[@]}" --only "$2"
+}
+
+for r in $(seq 1 "$rounds"); do
+    # rotate the order so no side always runs on a cold (or warm) machine
+    case $(( (r - 1) % 3 )) in
+        0) order="nn default ob1 tuned" ;;
+        1) order="default ob1 tuned nn" ;;
+        *) order="tuned nn default ob1" ;;
+    esac
+    for who in $order; do
+        case $who in
+            nn)      nn_run "$r" mlp,cnn,step ;;
+            default) torch_run "$r" default -- ;;
+            ob1)     torch_run "$r" ob1 OPENBLAS_NUM_THREADS=1 -- ;;
+            tuned)   torch_run "$r" tuned OPENBLAS_NUM_THREADS=1 -- --threads "$ncpu" ;;
+        esac
+    done
+done
+
+collect 0 "sgemm" env -u OPENBLAS_NUM_THREADS build/bench_nn --only sgemm
+collect 0 "peak memory (C core)" env -u OPENBLAS_NUM_THREADS build/bench_nn "${qflag[@]}" \
+    --only mem
+if [ "$have_nnscope" = 1 ]; then
+    collect 0 "peak memory (nnscope)" "$py" scripts/bench_lua.py memory "${qflag[@]}"
+    collect 0 "window live" "$py" scripts/bench_lua.py window "${qflag[@]}"
+fi
+
+"$py" scripts/bench_report.py "$raw" bench/RESULTS.md --rounds "$rounds" --quick "$quick"
