@@ -3,18 +3,23 @@
 #define NN_NN_H
 
 #include "activation.h"
+#include "csv.h"
+#include "datasets.h"
 #include "dense.h"
 #include "error.h"
+#include "idx.h"
 #include "json.h"
 #include "layer.h"
 #include "loss.h"
 #include "model.h"
 #include "optim.h"
+#include "preprocess.h"
 #include "registry.h"
 #include "rng.h"
 #include "safetensors.h"
 #include "save.h"
 #include "step.h"
+#include "synth.h"
 #include "tensor.h"
 
 #define NN_VERSION "0.1.0"

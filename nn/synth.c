@@ -154,8 +154,9 @@ nn_status nn_synth_spirals(int n, int arms, float noise, uint64_t seed, nn_tenso
     return NN_OK;
 }
 
-nn_status nn_synth_blobs(int n, int k, const float *centers, float std, float box,
-                         uint64_t seed, nn_tensor **x, nn_tensor **y, nn_error *err)
+nn_status nn_synth_blobs(int n, int k, const float *centers, float std, float box_lo,
+                         float box_hi, uint64_t seed, nn_tensor **x, nn_tensor **y,
+                         nn_error *err)
 {
     *x = *y = NULL;
     if (check_common("make_blobs", n, 0.0f, err) != NN_OK)
@@ -166,9 +167,9 @@ nn_status nn_synth_blobs(int n, int k, const float *centers, float std, float bo
     if (!(std >= 0.0f) || isinf(std))
         return nn_error_set(err, NN_EARG, "make_blobs: cluster_std must be a finite number "
                             ">= 0, not %g", (double)std);
-    if (!centers && (!(box > 0.0f) || isinf(box)))
-        return nn_error_set(err, NN_EARG, "make_blobs: center_box must be a finite number > 0, "
-                            "not %g", (double)box);
+    if (!centers && !(box_lo < box_hi && isfinite(box_lo) && isfinite(box_hi)))
+        return nn_error_set(err, NN_EARG, "make_blobs: center_box must be two finite numbers, "
+                            "low then high, not (%g, %g)", (double)box_lo, (double)box_hi);
     if (alloc_xy(n, x, y, err) != NN_OK)
         return err ? err->code : NN_ENOMEM;
     nn_rng r;
@@ -176,7 +177,7 @@ nn_status nn_synth_blobs(int n, int k, const float *centers, float std, float bo
     float drawn[2 * MAX_CLASSES];
     if (!centers) {
         for (int c = 0; c < 2 * k; c++)
-            drawn[c] = uniform(&r, -box, box);
+            drawn[c] = uniform(&r, box_lo, box_hi);
         centers = drawn;
     }
     float *xs = nn_tensor_f32(*x), *ys = nn_tensor_f32(*y);

@@ -42,11 +42,13 @@ nn_status nn_synth_spirals(int n, int arms, float noise, uint64_t seed, nn_tenso
                            nn_tensor **y, nn_error *err);
 
 /* Gaussian blobs: `k` centres, given as centers[2k] or (when NULL) drawn
-** uniform in [-box, box]^2; n / k points around each (the first n % k one more),
+** uniform in [box_lo, box_hi)^2 (sklearn's center_box, default (-10, 10));
+** n / k points around each (the first n % k one more),
 ** each coordinate normal with standard deviation `std`; class c for centre c.
 ** The Playground's two-gaussian set is centres (2, 2) and (-2, -2) with
 ** std sqrt(0.5 + 7 noise). */
-nn_status nn_synth_blobs(int n, int k, const float *centers, float std, float box,
-                         uint64_t seed, nn_tensor **x, nn_tensor **y, nn_error *err);
+nn_status nn_synth_blobs(int n, int k, const float *centers, float std, float box_lo,
+                         float box_hi, uint64_t seed, nn_tensor **x, nn_tensor **y,
+                         nn_error *err);
 
 #endif

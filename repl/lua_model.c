@@ -321,6 +321,12 @@ static void push_history(lua_State *L, const nn_history *h, int first_epoch, int
         lua_setfield(L, -2, h->key[k]);
     }
     lua_setfield(L, -2, "history");
+    lua_createtable(L, h->n_keys, 0);       /* the keys in Keras's order, for printing */
+    for (int k = 0; k < h->n_keys; k++) {
+        lua_pushstring(L, h->key[k]);
+        lua_rawseti(L, -2, k + 1);
+    }
+    lua_setfield(L, -2, "keys");
     lua_newtable(L);
     for (int e = first_epoch; e < h->n_epochs; e++) {
         lua_pushinteger(L, e - first_epoch);
@@ -340,20 +346,17 @@ static int history_tostring(lua_State *L)
 {
     lua_getfield(L, 1, "epoch");
     int n = (int)luaL_len(L, -1);
-    lua_pop(L, 1);
+    lua_getfield(L, 1, "keys");
+    int keys = lua_gettop(L);
+    int n_keys = lua_istable(L, keys) ? (int)luaL_len(L, keys) : 0;
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     lua_pushfstring(L, "<History: %d epoch%s", n, n == 1 ? "" : "s");
     luaL_addvalue(&b);
-    lua_getfield(L, 1, "history");
-    int hist = lua_gettop(L);
-    lua_pushnil(L);
-    const char *sep = "; ";
-    while (lua_next(L, hist)) {
-        lua_pop(L, 1);
-        luaL_addstring(&b, sep);
-        luaL_addstring(&b, lua_tostring(L, -1));
-        sep = ", ";
+    for (int k = 1; k <= n_keys; k++) {
+        luaL_addstring(&b, k == 1 ? "; " : ", ");
+        lua_geti(L, keys, k);
+        luaL_addvalue(&b);
     }
     luaL_addchar(&b, '>');
     luaL_pushresult(&b);

@@ -24,7 +24,7 @@ run() {   # run a command; a non-zero exit that printed no FAIL counts as one fa
 
 run "C unit tests" build/test_nn
 [ -x build/test_viz ] && run "window tests" build/test_viz
-for f in tests/lua/*.lua; do
+for f in tests/lua/test_*.lua; do
     [ -e "$f" ] || continue
     run "$f" build/nnscope --headless tests/lua/harness.lua "$f"
 done

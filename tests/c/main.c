@@ -53,6 +53,7 @@ void suite_model(void);
 void suite_json(void);
 void suite_safetensors(void);
 void suite_save(void);
+void suite_data(void);
 void suite_step(void);
 void suite_optim(void);
 void suite_loss(void);
@@ -66,6 +67,7 @@ int main(void)
     suite_json();
     suite_safetensors();
     suite_save();
+    suite_data();
     suite_step();
     suite_optim();
     suite_loss();
