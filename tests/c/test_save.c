@@ -403,8 +403,9 @@ static void keras_written_configs_build(void)
     CHECK(m->nodes[0].layer->params[0].reg.l2 == 0.001f);
     nn_model_free(m);
     /* older Keras: no InputLayer, the first layer carries batch_input_shape */
-    const char *old = "{\"class_name\": \"Sequential\", \"config\": {\"layers\": [{\"class_name\": "
-                      "\"Dense\", \"config\": {\"units\": 4, \"batch_input_shape\": [null, 3]}}]}}";
+    const char *old = "{\"class_name\": \"Sequential\", \"config\": {\"layers\": "
+                      "[{\"class_name\": \"Dense\", \"config\": {\"units\": 4, "
+                      "\"batch_input_shape\": [null, 3]}}]}}";
     m = nn_model_from_json(old, strlen(old), 1, NULL, 0, &err);
     CHECK(m && m->built && nn_model_param_count(m) == 16);
     nn_model_free(m);
@@ -435,8 +436,10 @@ static void refuses_configs_it_cannot_build(void)
          "\"config\": {\"units\": 2, \"kernel_constraint\": {\"class_name\": \"MaxNorm\"}}}]}}",
          "'kernel_constraint' is not supported"},
         {"{\"class_name\": \"Sequential\", \"config\": {\"layers\": [{\"class_name\": \"Dense\", "
-         "\"config\": {\"units\": 2, \"dtype\": \"float16\"}}]}}", "dtype float16 is not supported"},
-        {"{\"class_name\": \"Graph\", \"config\": {\"layers\": []}}", "unknown model class 'Graph'"},
+         "\"config\": {\"units\": 2, \"dtype\": \"float16\"}}]}}",
+         "dtype float16 is not supported"},
+        {"{\"class_name\": \"Graph\", \"config\": {\"layers\": []}}",
+         "unknown model class 'Graph'"},
         {"{\"class_name\": \"Sequential\"}", "expected {\"class_name\""},
         {"{\"class_name\": \"Functional\", \"config\": {\"layers\": [{\"class_name\": "
          "\"InputLayer\", \"name\": \"in\", \"config\": {\"batch_input_shape\": [null, 3]}, "
