@@ -8,9 +8,11 @@
 #include "lua_model.h"
 
 #include <lauxlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lua_options.h"
+#include "repl.h"
 
 #define MAX_OPTIONS 24
 
@@ -605,6 +607,45 @@ static const char callbacks_source[] =
 "\n"
 "return callbacks\n";
 
+/* help() entries: name, signature, text, example. */
+static const char *const docs[][4] = {
+    {"EarlyStopping", "nn.callbacks.EarlyStopping{monitor = \"val_loss\", min_delta = 0, "
+     "patience = 0, verbose = 0, mode = \"auto\", baseline = nil, restore_best_weights = "
+     "false, start_from_epoch = 0}",
+     "Stops fit when `monitor` has not improved for `patience` epochs (mode auto: names "
+     "ending in acc, accuracy or auc are maximised, the rest minimised).",
+     "model:fit(x, y, {epochs = 100, validation_split = 0.1, callbacks = "
+     "{nn.callbacks.EarlyStopping{patience = 3, restore_best_weights = true}}})"},
+    {"ModelCheckpoint", "nn.callbacks.ModelCheckpoint{filepath, monitor = \"val_loss\", "
+     "verbose = 0, save_best_only = false, save_weights_only = false, mode = \"auto\", "
+     "initial_value_threshold = nil}",
+     "Saves the model after every epoch, or only when `monitor` improves. The path may name "
+     "{epoch:02d} and any log value, as {val_loss:.2f}.",
+     "nn.callbacks.ModelCheckpoint{\"best.safetensors\", save_best_only = true}"},
+    {"CSVLogger", "nn.callbacks.CSVLogger(filename, {separator = \",\", append = false})",
+     "Writes one CSV row per epoch: the epoch (from 0) and every log value, columns sorted.",
+     "nn.callbacks.CSVLogger(\"training.csv\")"},
+    {"LearningRateScheduler", "nn.callbacks.LearningRateScheduler(schedule, {verbose = 0})",
+     "Before each epoch sets the optimizer's learning rate to schedule(epoch, lr).",
+     "nn.callbacks.LearningRateScheduler(function(epoch, lr) return epoch < 10 and lr or "
+     "lr * math.exp(-0.1) end)"},
+    {"ReduceLROnPlateau", "nn.callbacks.ReduceLROnPlateau{monitor = \"val_loss\", factor = "
+     "0.1, patience = 10, verbose = 0, mode = \"auto\", min_delta = 1e-4, cooldown = 0, "
+     "min_lr = 0}",
+     "Multiplies the learning rate by `factor` when `monitor` has not improved for "
+     "`patience` epochs.",
+     "nn.callbacks.ReduceLROnPlateau{factor = 0.2, patience = 5, min_lr = 0.001}"},
+    {"TerminateOnNaN", "nn.callbacks.TerminateOnNaN()",
+     "Stops training when a batch's loss is NaN or infinite.",
+     "nn.callbacks.TerminateOnNaN()"},
+    {"LambdaCallback", "nn.callbacks.LambdaCallback{on_epoch_begin = fn, on_epoch_end = fn, "
+     "on_batch_end = fn, on_train_begin = fn, on_train_end = fn}",
+     "A callback from plain functions: fn(epoch, logs), fn(batch, logs), fn(logs). Any table "
+     "with such methods (taking self first, with self.model set by fit) is a callback too.",
+     "nn.callbacks.LambdaCallback{on_epoch_end = function(epoch, logs) print(epoch, "
+     "logs.loss) end}"},
+};
+
 void repl_open_callbacks(lua_State *L, int nn)
 {
     if (luaL_loadbufferx(L, callbacks_source, sizeof callbacks_source - 1, "=nn.callbacks",
@@ -612,5 +653,12 @@ void repl_open_callbacks(lua_State *L, int nn)
         lua_error(L);
     lua_pushcfunction(L, check_options);
     lua_call(L, 1, 1);
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "nn.callbacks.%s", docs[i][0]);
+        lua_getfield(L, -1, docs[i][0]);
+        repl_doc(L, -1, name, docs[i][1], docs[i][2], docs[i][3]);
+        lua_pop(L, 1);
+    }
     lua_setfield(L, nn, "callbacks");
 }

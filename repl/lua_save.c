@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "repl.h"
+
 #define NULL_MT "nn.null"
 #define MAX_DEPTH 64
 
@@ -313,6 +315,59 @@ static int null_tostring(lua_State *L)
     return 1;
 }
 
+/* help() entries: name, signature, text, example. */
+static const char *const docs[][4] = {
+    {"Model:save", "model:save(filepath)",
+     "Saves the whole model to a safetensors file: the architecture (as Keras's get_config), "
+     "the weights, the compile settings and the optimizer's state, so that training resumes "
+     "exactly where it stopped. The write is atomic: a failed save leaves the old file.",
+     "model:save(\"fashion.safetensors\")"},
+    {"Model:save_weights", "model:save_weights(filepath)",
+     "Saves only the weights (\"dense/kernel\", \"dense/bias\", ...) as safetensors, which "
+     "numpy, PyTorch and Python's safetensors read.",
+     "model:save_weights(\"weights.safetensors\")"},
+    {"Model:load_weights", "model:load_weights(filepath)",
+     "Loads weights into a model of the same architecture: by name, else by position. A "
+     "weight of another shape is refused with the layer's name and both shapes.",
+     "model:load_weights(\"weights.safetensors\")"},
+    {"Model:get_config", "model:get_config()",
+     "The architecture as a table, as Keras's get_config(): {name = ..., layers = {{class_name "
+     "= \"Dense\", config = {units = 32, ...}}, ...}}. JSON's null in a list is nn.null.",
+     "local cfg = model:get_config(); print(cfg.layers[2].config.units)"},
+    {"Model:to_json", "model:to_json()",
+     "The architecture as JSON text, as Keras's to_json().",
+     "print(model:to_json())"},
+    {"nn.models.load_model", "nn.models.load_model(filepath)",
+     "A model from a file written by model:save: compiled as it was, with its optimizer's "
+     "state. Damaged files and files that do not fit their config are refused with the "
+     "reason; loading never runs code.",
+     "local model = nn.models.load_model(\"fashion.safetensors\")"},
+    {"nn.models.save_model", "nn.models.save_model(model, filepath)",
+     "The same as model:save(filepath).", "nn.models.save_model(model, \"m.safetensors\")"},
+    {"nn.models.model_from_config", "nn.models.model_from_config(config)",
+     "A new model (fresh weights) from a config table: what get_config returns, or "
+     "{class_name = \"Sequential\", config = {...}}.",
+     "local twin = nn.models.model_from_config(model:get_config())"},
+    {"nn.models.model_from_json", "nn.models.model_from_json(json)",
+     "A new model (fresh weights) from to_json's text.",
+     "local twin = nn.models.model_from_json(model:to_json())"},
+};
+
+static void register_docs(lua_State *L, int nn)
+{
+    luaL_getmetatable(L, "nn.Model");
+    lua_getfield(L, -1, "__methods");
+    lua_getfield(L, nn, "models");
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        const char *name = docs[i][0];
+        int method = strncmp(name, "Model:", 6) == 0;
+        lua_getfield(L, method ? -2 : -1, method ? name + 6 : name + 10);
+        repl_doc(L, -1, name, docs[i][1], docs[i][2], docs[i][3]);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 3);
+}
+
 void repl_open_save(lua_State *L, int nn)
 {
     luaL_newmetatable(L, NULL_MT);
@@ -353,4 +408,5 @@ void repl_open_save(lua_State *L, int nn)
     }
     luaL_setfuncs(L, models, 0);
     lua_pop(L, 1);
+    register_docs(L, nn);
 }
