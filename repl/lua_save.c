@@ -84,7 +84,7 @@ static void write_value(to_json *t, int idx, int depth);
 static void write_table(to_json *t, int idx, int depth)
 {
     lua_State *L = t->L;
-    if (depth > MAX_DEPTH)
+    if (depth > MAX_DEPTH || !lua_checkstack(L, 6))
         fail(t, "the table is nested too deeply (or contains itself)");
     lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
     int count = 0, strings = 0;
