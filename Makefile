@@ -33,7 +33,7 @@ REPL_OBJ := $(REPL_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 VIZT_OBJ := $(VIZT_SRC:%.c=$(BUILD)/%.o)
 
-.PHONY: all deps run test bench clean
+.PHONY: all deps run test test-sanitize fuzz fuzz-smoke fuzz-build bench clean
 all: $(BUILD)/nnscope
 
 # Installs missing Debian packages once; re-checked whenever the script changes.
@@ -75,6 +75,36 @@ run: $(BUILD)/nnscope
 test: $(BUILD)/nnscope $(BUILD)/test_nn $(if $(VIZT_SRC),$(BUILD)/test_viz)
 	@tests/run.sh
 
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (leak checks
+# on), built into its own directory so it never mixes with the normal build. Not part of
+# `make test`. Suppressions for third-party leaks at exit: tests/lsan.supp.
+SAN_BUILD := build-san
+SAN_OPT   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+test-sanitize:
+	@$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) OPT="$(SAN_OPT)" \
+	    $(SAN_BUILD)/nnscope $(SAN_BUILD)/test_nn $(if $(VIZT_SRC),$(SAN_BUILD)/test_viz)
+	@BUILD_DIR=$(SAN_BUILD) tests/run.sh
+
+# libFuzzer targets tests/fuzz/fuzz_*.c (clang: scripts/install-deps.sh --fuzz), built
+# with ASan + UBSan into their own directory. `make fuzz FUZZ_SECONDS=60` runs each for
+# that long; `make fuzz-smoke` runs each for 20 s. tests/fuzz/run.sh says how.
+FUZZ_BUILD   := build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_OPT     := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+                -fno-sanitize-recover=all
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libnn.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(NN_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libnn.a $(NN_LIBS)
+fuzz-build: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+fuzz:
+	@scripts/install-deps.sh --fuzz
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT="$(FUZZ_OPT)" fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+
 # The benchmark's C side links libnn.a alone (no Lua, no SDL).
 $(BUILD)/bench_nn: bench/bench_nn.c $(BUILD)/libnn.a
 	$(CC) $(CFLAGS) $(NN_CFLAGS) -I. -o $@ $< $(BUILD)/libnn.a $(NN_LIBS)
@@ -84,6 +114,6 @@ bench: $(BUILD)/nnscope $(BUILD)/bench_nn
 	@scripts/bench.sh
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
 
 -include $(NN_OBJ:.o=.d) $(VIZ_OBJ:.o=.d) $(REPL_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(VIZT_OBJ:.o=.d)

@@ -13,8 +13,9 @@
 ** converting the data are not timed; fit's shuffle, batch gather and training
 ** are. Rows whose layers are not in this build print {"work": ..., "na": "..."}.
 **
-** Usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem] [--epochs N]
-** (--epochs: more training epochs, to profile the training loop with perf)
+** Usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem] [--epochs N] [--seed S]
+** (--epochs: more training epochs, to profile the training loop with perf;
+** --seed: another seed than 42, to see how much accuracy varies with it)
 */
 #include <cblas.h>
 #include <math.h>
@@ -36,7 +37,7 @@
 #define BENCH_HAVE_CNN 0
 #endif
 
-#define SEED 42
+static uint64_t seed = 42;
 #define DATA_DIR "/usr/share/datasets/fashion-mnist"
 
 static double now(void)
@@ -165,7 +166,7 @@ static void compile(nn_model *m)
 static nn_model *new_model(void)
 {
     nn_error err;
-    nn_model *m = nn_model_new(SEED, &err);
+    nn_model *m = nn_model_new(seed, &err);
     if (!m)
         die("model", &err);
     return m;
@@ -301,9 +302,10 @@ static void bench_model(const char *name, nn_model *m, const dataset *train, con
     double acc = test_accuracy(prob, test);
     printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s_epoch\", "
            "\"seconds\": %.6f, \"samples_per_s\": %.1f, \"samples\": %d, \"batch\": %d, "
-           "\"batches\": %ld, \"loss\": %.6f, \"test_acc\": %.6f, \"gflops\": %.3f}\n",
+           "\"batches\": %ld, \"loss\": %.6f, \"test_acc\": %.6f, \"gflops\": %.3f, "
+           "\"seed\": %llu}\n",
            name, t_fit, (double)train->n * epochs / t_fit, train->n * epochs, batch, batches,
-           loss, acc, train_flops * train->n * epochs / t_fit * 1e-9);
+           loss, acc, train_flops * train->n * epochs / t_fit * 1e-9, (unsigned long long)seed);
     printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s_predict\", "
            "\"seconds\": %.6f, \"samples_per_s\": %.1f, \"samples\": %d, \"batch\": 1000, "
            "\"gflops\": %.3f}\n",
@@ -429,11 +431,13 @@ int main(int argc, char **argv)
             quick = 1;
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             only = argv[++i];
+        } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+            seed = strtoull(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--epochs") == 0 && i + 1 < argc) {
             epochs = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
         } else {
             fprintf(stderr, "usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem] "
-                    "[--epochs N]\n");
+                    "[--epochs N] [--seed S]\n");
             return 2;
         }
     }

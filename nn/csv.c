@@ -145,7 +145,7 @@ static char *read_file(const char *path, size_t *len, nn_error *err)
     }
     FILE *f = fopen(path, "rb");
     if (!f) {
-        nn_error_set(err, NN_EIO, "%s: %s", path, strerror(errno));
+        nn_error_set(err, errno == ENOMEM ? NN_ENOMEM : NN_EIO, "%s: %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = (size_t)st.st_size + 1, n = 0;

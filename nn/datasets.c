@@ -235,7 +235,8 @@ static nn_status read_batch_into(const char *path, long n, uint8_t *x, uint8_t *
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(errno));
+        return nn_error_set(err, errno == ENOMEM ? NN_ENOMEM : NN_EIO, "%s: %s", path,
+                            strerror(errno));
     unsigned char rec[CIFAR_RECORD];
     nn_status st = NN_OK;
     for (long r = 0; r < n && st == NN_OK; r++) {

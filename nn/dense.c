@@ -34,19 +34,28 @@ void nn_dense_forward(float *y, const float *x, const float *w, const float *b,
             memcpy(y + (size_t)i * OUT, b, (size_t)OUT * sizeof *y);
         beta = 1.0f;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, OUT, IN, 1.0f, x, IN, w, OUT,
-                beta, y, OUT);
+    if (B == 1)     /* a single sample: sgemv skips sgemm's packing of the operands */
+        cblas_sgemv(CblasRowMajor, CblasTrans, IN, OUT, 1.0f, w, OUT, x, 1, beta, y, 1);
+    else
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, OUT, IN, 1.0f, x, IN, w, OUT,
+                    beta, y, OUT);
 }
 
 /* dx = dy W^T;  dW += x^T dy;  db += sum over B of dy       (dx may be NULL) */
 void nn_dense_backward(float *dx, float *dw, float *db, const float *dy, const float *x,
                        const float *w, int B, int IN, int OUT)
 {
-    if (dx)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, IN, OUT, 1.0f, dy, OUT, w, OUT,
-                    0.0f, dx, IN);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, IN, OUT, B, 1.0f, x, IN, dy, OUT,
-                1.0f, dw, OUT);
+    if (B == 1) {   /* dx = W dy (sgemv), dW += x dy^T (sger): no packing */
+        if (dx)
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, IN, OUT, 1.0f, w, OUT, dy, 1, 0.0f, dx, 1);
+        cblas_sger(CblasRowMajor, IN, OUT, 1.0f, x, 1, dy, 1, dw, OUT);
+    } else {
+        if (dx)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, IN, OUT, 1.0f, dy, OUT, w,
+                        OUT, 0.0f, dx, IN);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, IN, OUT, B, 1.0f, x, IN, dy, OUT,
+                    1.0f, dw, OUT);
+    }
     if (db) {
         for (int i = 0; i < B; i++) {
             const float *row = dy + (size_t)i * OUT;

@@ -2,6 +2,7 @@
 #include "idx.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -103,6 +104,9 @@ static nn_status read_header(gzFile gz, const char *path, int *ndim, int *dims, 
         if (v == 0)
             return nn_error_set(err, NN_EFORMAT, "%s: dimension %d is 0: the file holds no data",
                                 path, i + 1);
+        if (v > INT_MAX)
+            return nn_error_set(err, NN_EFORMAT, "%s: dimension %d is %lu, too large for a "
+                                "tensor dimension (at most %d)", path, i + 1, v, INT_MAX);
         if (v > NN_IDX_MAX_BYTES / n)
             return nn_error_set(err, NN_EFORMAT,
                                 "%s: the header claims dimensions too large (dimension %d is "
@@ -225,6 +229,7 @@ nn_tensor *nn_idx_read(const char *path, nn_error *err)
                      errno ? strerror(errno) : "cannot open");
         return NULL;
     }
+    gzbuffer(gz, 1u << 18);     /* fewer, larger reads: Fashion-MNIST loads faster */
     int ndim = 0, dims[NN_MAX_DIMS];
     size_t total = 0;
     nn_tensor *t = NULL;

@@ -171,8 +171,9 @@ void nn_layer_activate(nn_layer *l, nn_tensor *y)
 {
     if (l->act.kind == NN_ACT_LINEAR)
         return;
-    size_t rows = (size_t)y->shape[0];
-    nn_activation_forward(l->act, nn_tensor_f32(y), nn_tensor_f32(l->z), rows, y->size / rows);
+    /* softmax normalises over the last axis, as Keras's does */
+    size_t n = (size_t)y->shape[y->ndim - 1];
+    nn_activation_forward(l->act, nn_tensor_f32(y), nn_tensor_f32(l->z), y->size / n, n);
 }
 
 const float *nn_layer_preact_grad(nn_layer *l, const nn_tensor *y, const nn_tensor *dy,
@@ -182,9 +183,9 @@ const float *nn_layer_preact_grad(nn_layer *l, const nn_tensor *y, const nn_tens
         return nn_tensor_f32(dy);
     if (nn_tensor_ensure(&l->dz, dy->ndim, dy->shape, err) != NN_OK)
         return NULL;
-    size_t rows = (size_t)y->shape[0];
+    size_t n = (size_t)y->shape[y->ndim - 1];
     nn_activation_backward(l->act, nn_tensor_f32(l->dz), nn_tensor_f32(dy), nn_tensor_f32(l->z),
-                           nn_tensor_f32(y), rows, y->size / rows);
+                           nn_tensor_f32(y), y->size / n, n);
     return nn_tensor_f32(l->dz);
 }
 

@@ -89,10 +89,15 @@ static nn_status collect_params(nn_model *m, nn_error *err)
     int n = 0;
     for (int i = 0; i < m->n_nodes; i++)
         n += m->nodes[i].layer->n_params;
-    nn_param **p = realloc(m->params, (size_t)(n ? n : 1) * sizeof *p);
-    if (!p)
-        return nn_error_set(err, NN_ENOMEM, "out of memory listing the model's parameters");
-    m->params = p;
+    /* Keep the array when its length is unchanged, so the pointer nn_model_params
+    ** gave stays valid until layers are added. */
+    nn_param **p = m->params;
+    if (!p || n != m->n_params) {
+        p = realloc(m->params, (size_t)(n ? n : 1) * sizeof *p);
+        if (!p)
+            return nn_error_set(err, NN_ENOMEM, "out of memory listing the model's parameters");
+        m->params = p;
+    }
     m->n_params = 0;
     for (int i = 0; i < m->n_nodes; i++) {
         nn_layer *l = m->nodes[i].layer;
@@ -140,13 +145,16 @@ static nn_status build_node(nn_model *m, int i, nn_error *err)
 
 nn_status nn_model_build(nn_model *m, nn_error *err)
 {
+    if (m->built)
+        return NN_OK;       /* every layer is built and the parameter list is current */
     for (int i = 0; i < m->n_nodes; i++) {
         nn_status st = build_node(m, i, err);
         if (st != NN_OK)
             return st;
     }
-    m->built = m->n_nodes > 0;
-    return collect_params(m, err);
+    nn_status st = collect_params(m, err);
+    m->built = st == NN_OK && m->n_nodes > 0;
+    return st;
 }
 
 nn_status nn_model_set_input(nn_model *m, int k, const nn_shape *shape, nn_error *err)
@@ -202,8 +210,10 @@ int nn_model_add_node(nn_model *m, nn_layer *layer, int n_in, const int *in, nn_
             m->nodes[in[k]].consumers++;
     int idx = m->n_nodes++;
     m->has_forward = m->has_backward = 0;
-    if (build_node(m, idx, err) != NN_OK && layer->built == 0 && err && err->code == NN_ESHAPE) {
-        m->n_nodes--;       /* a shape error at once: refuse the layer, keep the model */
+    m->built = 0;
+    nn_status built = build_node(m, idx, err);
+    if (built == NN_ESHAPE || built == NN_ENOMEM) {
+        m->n_nodes--;       /* a shape error, or too big: refuse the layer, keep the model */
         for (int k = 0; k < n_in; k++)
             if (in[k] >= 0)
                 m->nodes[in[k]].consumers--;

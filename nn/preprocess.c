@@ -11,6 +11,20 @@
 
 static size_t elem_size(const nn_tensor *t) { return t->dtype == NN_U8 ? 1 : sizeof(float); }
 
+/* Elements [at, at + n) of t, as doubles: one dtype test per row, not per element. */
+static void row_values(const nn_tensor *t, size_t at, size_t n, double *out)
+{
+    if (t->dtype == NN_U8) {
+        const uint8_t *p = nn_tensor_u8(t) + at;
+        for (size_t i = 0; i < n; i++)
+            out[i] = p[i];
+    } else {
+        const float *p = nn_tensor_f32(t) + at;
+        for (size_t i = 0; i < n; i++)
+            out[i] = p[i];
+    }
+}
+
 /* ------------------------------------------------------------ labels */
 
 nn_tensor *nn_to_categorical(const nn_tensor *y, int num_classes, nn_error *err)
@@ -89,7 +103,22 @@ nn_tensor *nn_normalize(const nn_tensor *x, int axis, int order, nn_error *err)
     if (!r)
         return NULL;
     float *d = nn_tensor_f32(r);
-    for (size_t o = 0; o < outer; o++) {
+    double *row = inner == 1 ? malloc(len * sizeof *row) : NULL;
+    for (size_t o = 0; row && o < outer; o++) {
+        /* The usual case, a norm along the last axis: contiguous rows. */
+        row_values(x, o * len, len, row);
+        double sum = 0;
+        for (size_t k = 0; k < len; k++) {
+            double v = fabs(row[k]);
+            sum += order == 1 ? v : order == 2 ? v * v : pow(v, order);
+        }
+        double norm = order == 1 ? sum : order == 2 ? sqrt(sum) : pow(sum, 1.0 / order);
+        if (norm == 0)
+            norm = 1;
+        for (size_t k = 0; k < len; k++)
+            d[o * len + k] = (float)(row[k] / norm);
+    }
+    for (size_t o = 0; !row && o < outer; o++) {
         for (size_t in = 0; in < inner; in++) {
             size_t base = o * len * inner + in;
             double sum = 0;
@@ -104,6 +133,7 @@ nn_tensor *nn_normalize(const nn_tensor *x, int axis, int order, nn_error *err)
                 d[base + k * inner] = (float)(nn_tensor_get(x, base + k * inner) / norm);
         }
     }
+    free(row);
     return r;
 }
 
@@ -148,7 +178,7 @@ nn_status nn_scaler_fit(nn_scaler *s, const nn_tensor *x, nn_error *err)
     nn_tensor *mean = nn_tensor_new1(f, err);
     nn_tensor *var = mean ? nn_tensor_new1(f, err) : NULL;
     nn_tensor *scale = var ? nn_tensor_new1(f, err) : NULL;
-    double *acc = scale ? calloc((size_t)f, sizeof *acc) : NULL;
+    double *acc = scale ? calloc(3 * (size_t)f, sizeof *acc) : NULL;
     if (!acc) {
         nn_tensor_free(mean);
         nn_tensor_free(var);
@@ -156,19 +186,26 @@ nn_status nn_scaler_fit(nn_scaler *s, const nn_tensor *x, nn_error *err)
         return scale ? nn_error_set(err, NN_ENOMEM, "StandardScaler.fit: out of memory")
                      : (err ? err->code : NN_ENOMEM);
     }
-    float *m = nn_tensor_f32(mean), *v = nn_tensor_f32(var), *sc = nn_tensor_f32(scale);
-    for (int i = 0; i < n; i++)
+    /* Two passes in row order (cache-friendly): the means, then the squared
+    ** deviations from them, both summed in double. */
+    double *sum = acc, *ss = acc + f, *row = acc + 2 * (size_t)f;
+    for (int i = 0; i < n; i++) {
+        row_values(x, (size_t)i * (size_t)f, (size_t)f, row);
         for (int j = 0; j < f; j++)
-            acc[j] += nn_tensor_get(x, (size_t)i * (size_t)f + (size_t)j);
+            sum[j] += row[j];
+    }
     for (int j = 0; j < f; j++)
-        acc[j] /= n;
-    for (int j = 0; j < f; j++) {
-        double ss = 0, mu = acc[j];
-        for (int i = 0; i < n; i++) {
-            double dlt = nn_tensor_get(x, (size_t)i * (size_t)f + (size_t)j) - mu;
-            ss += dlt * dlt;
+        sum[j] /= n;
+    for (int i = 0; i < n; i++) {
+        row_values(x, (size_t)i * (size_t)f, (size_t)f, row);
+        for (int j = 0; j < f; j++) {
+            double dlt = row[j] - sum[j];
+            ss[j] += dlt * dlt;
         }
-        double var_j = ss / n;
+    }
+    float *m = nn_tensor_f32(mean), *v = nn_tensor_f32(var), *sc = nn_tensor_f32(scale);
+    for (int j = 0; j < f; j++) {
+        double mu = sum[j], var_j = ss[j] / n;
         /* sklearn's test for a constant column: a variance within rounding of zero. */
         double bound = n * DBL_EPSILON * var_j + (n * mu * DBL_EPSILON) * (n * mu * DBL_EPSILON);
         m[j] = (float)mu;
@@ -205,15 +242,23 @@ static nn_tensor *scaler_apply(const nn_scaler *s, const nn_tensor *x, int inver
     nn_tensor *r = nn_tensor_new(NN_F32, x->ndim, x->shape, err);
     if (!r)
         return NULL;
+    double *row = malloc((size_t)f * sizeof *row);
+    if (!row) {
+        nn_tensor_free(r);
+        nn_error_set(err, NN_ENOMEM, "StandardScaler.%s: out of memory", fn);
+        return NULL;
+    }
     const float *m = nn_tensor_f32(s->mean), *sc = nn_tensor_f32(s->scale);
     float *d = nn_tensor_f32(r);
     for (int i = 0; i < n; i++) {
+        size_t at = (size_t)i * (size_t)f;
+        row_values(x, at, (size_t)f, row);
         for (int j = 0; j < f; j++) {
-            size_t k = (size_t)i * (size_t)f + (size_t)j;
-            double v = nn_tensor_get(x, k), mu = s->with_mean ? m[j] : 0.0;
-            d[k] = (float)(inverse ? v * sc[j] + mu : (v - mu) / sc[j]);
+            double mu = s->with_mean ? m[j] : 0.0;
+            d[at + j] = (float)(inverse ? row[j] * sc[j] + mu : (row[j] - mu) / sc[j]);
         }
     }
+    free(row);
     return r;
 }
 

@@ -157,19 +157,21 @@ static void on_line(char *line)
     got = line ? READ_LINE : READ_EOF;
 }
 
-/* Ctrl-C at the prompt: show ^C after what was typed, drop it, new prompt. */
+/* Ctrl-C at the prompt: show ^C after what was typed and drop it; the caller
+** shows a new prompt. ^C is written before the handler goes, as leaving
+** readline's terminal mode ends with a carriage return (bracketed paste). */
 static void cancel_line(void)
 {
     rl_point = rl_end;
     rl_redisplay();
+    fputs("^C\n", rl_outstream);
+    fflush(rl_outstream);
     rl_free_line_state();
     rl_callback_sigcleanup();
     rl_replace_line("", 0);
     rl_point = rl_end = 0;
     rl_callback_handler_remove();
     reading = 0;
-    fputs("^C\n", rl_outstream);
-    fflush(rl_outstream);
 }
 
 /* Wait for stdin while keeping the idle hook running; returns poll's answer

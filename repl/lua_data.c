@@ -3,9 +3,8 @@
 ** nn/csv.h.
 **
 ** Calls that draw random numbers take `seed` (or sklearn's `random_state`);
-** without one they take a seed from the session: nn.utils.set_random_seed's
-** value (registry "nn.seed", 42 by default) mixed with a count of such calls,
-** so a script gives the same data every run. */
+** without one they draw a seed from the session's generator (repl_rng, which
+** nn.utils.set_random_seed reseeds), so a script gives the same data every run. */
 #include <lauxlib.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "lua_options.h"
 #include "lua_tensor.h"
 #include "nn/nn.h"
+#include "repl.h"
 
 #define SCALER_MT "nn.StandardScaler"
 #define MAX_ARRAYS 16
@@ -56,15 +56,9 @@ static uint64_t opt_seed(lua_State *L, int opts, const char *fn)
         luaL_error(L, "%s: give seed or random_state, not both", fn);
     if (has_seed || has_state)
         return (uint64_t)repl_opt_integer(L, opts, fn, has_seed ? "seed" : "random_state", 0);
-    lua_getfield(L, LUA_REGISTRYINDEX, "nn.seed");
-    uint64_t base = lua_isinteger(L, -1) ? (uint64_t)lua_tointeger(L, -1) : 42;
-    lua_pop(L, 1);
-    lua_getfield(L, LUA_REGISTRYINDEX, "nn.data_calls");
-    uint64_t count = (uint64_t)lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    lua_pushinteger(L, (lua_Integer)(count + 1));
-    lua_setfield(L, LUA_REGISTRYINDEX, "nn.data_calls");
-    return (base ^ 0x5DA7A5EEDULL) * 0x9E3779B97F4A7C15ULL + count;
+    nn_rng *r = repl_rng(L);
+    uint64_t hi = nn_rng_u32(r);
+    return hi << 32 | nn_rng_u32(r);
 }
 
 /* An integer option that must lie in [lo, hi]. */
@@ -731,6 +725,120 @@ static int from_csv(lua_State *L)
     return 3;
 }
 
+/* ------------------------------------------------------------------ help */
+
+/* help() entries: the path below `nn`, the signature, what it does, an example. */
+static const struct data_doc {
+    const char *path, *signature, *text, *example;
+} data_docs[] = {
+    {"datasets.fashion_mnist.load_data", "nn.datasets.fashion_mnist.load_data([{path = dir}])",
+     "Fashion-MNIST as Keras gives it: two tables train, test, each with x (uint8\n"
+     "images, N x 28 x 28) and y (uint8 labels 0..9). Read from the Debian package\n"
+     "dataset-fashion-mnist (/usr/share/datasets/fashion-mnist) or from path.",
+     "local train, test = nn.datasets.fashion_mnist.load_data()\n"
+     "local x = train.x:reshape{60000, 784} / 255"},
+    {"datasets.mnist.load_data", "nn.datasets.mnist.load_data([{path = dir}])",
+     "MNIST's four IDX files (gzipped or not) from path, else $NNSCOPE_DATA/mnist,\n"
+     "$NNSCOPE_DATA or ~/.nnscope/datasets/mnist. Returns train, test like\n"
+     "fashion_mnist.load_data. Nothing is downloaded.",
+     "local train, test = nn.datasets.mnist.load_data{path = \"~/data/mnist\"}"},
+    {"datasets.cifar10.load_data", "nn.datasets.cifar10.load_data([{path = dir}])",
+     "CIFAR-10's binary batches (data_batch_1..5.bin, test_batch.bin) from path,\n"
+     "$NNSCOPE_DATA or ~/.nnscope/datasets (also in cifar-10-batches-bin/).\n"
+     "x is uint8 N x 32 x 32 x 3 (channels last), y uint8 N x 1, as in Keras.",
+     "local train, test = nn.datasets.cifar10.load_data()"},
+    {"datasets.iris.load_data", "nn.datasets.iris.load_data()",
+     "Fisher's iris flowers, as sklearn's load_iris(return_X_y=True): x (150, 4)\n"
+     "sepal length, sepal width, petal length, petal width in cm; y (150,) the\n"
+     "species 0 setosa, 1 versicolor, 2 virginica.",
+     "local x, y = nn.datasets.iris.load_data()"},
+    {"datasets.make_xor", "nn.datasets.make_xor{n = 500, noise = 0, seed = nil}",
+     "TensorFlow Playground's XOR set: points in [-5, 5]^2, class 1 where exactly\n"
+     "one coordinate is positive. noise (0 to 0.5) moves points across the axes.\n"
+     "Returns x (n, 2) and y (n,).",
+     "local x, y = nn.datasets.make_xor{n = 200, noise = 0.1, seed = 1}"},
+    {"datasets.make_circles", "nn.datasets.make_circles{n = 500, noise = 0, seed = nil}",
+     "TensorFlow Playground's circle set: class 1 inside radius 2.5, class 0 on a\n"
+     "ring from 3.5 to 5. Returns x (n, 2) and y (n,).",
+     "local x, y = nn.datasets.make_circles{noise = 0.1}"},
+    {"datasets.make_moons", "nn.datasets.make_moons{n = 100, noise = 0, seed = nil}",
+     "sklearn's two interleaving half circles; noise is the standard deviation of\n"
+     "gaussian noise added to the points. Returns x (n, 2) and y (n,).",
+     "local x, y = nn.datasets.make_moons{n = 200, noise = 0.1, seed = 42}"},
+    {"datasets.make_spirals", "nn.datasets.make_spirals{n = 500, arms = 2, noise = 0, seed = nil}",
+     "TensorFlow Playground's spirals, with any number of arms (one class each).\n"
+     "Returns x (n, 2) and y (n,).",
+     "local x, y = nn.datasets.make_spirals{arms = 3, noise = 0.2}"},
+    {"datasets.make_blobs",
+     "nn.datasets.make_blobs{n = 100, centers = 3, cluster_std = 1, center_box = {-10, 10}, "
+     "seed = nil}",
+     "sklearn's gaussian blobs in 2-D: centers is a count (drawn in center_box) or\n"
+     "a list of {x, y}. Returns x (n, 2) and y (n,).",
+     "local x, y = nn.datasets.make_blobs{centers = {{0, 0}, {4, 4}}, cluster_std = 0.5}"},
+    {"datasets.make_gaussians", "nn.datasets.make_gaussians{n = 500, noise = 0, seed = nil}",
+     "TensorFlow Playground's two gaussians: class 1 around (2, 2), class 0 around\n"
+     "(-2, -2); noise (0 to 0.5) widens them. Returns x (n, 2) and y (n,).",
+     "local x, y = nn.datasets.make_gaussians{noise = 0.2}"},
+    {"utils.to_categorical", "nn.utils.to_categorical(y [, num_classes])",
+     "One-hot rows from class indices: y of N labels gives N x num_classes floats\n"
+     "(num_classes defaults to the largest label + 1).",
+     "local y_train = nn.utils.to_categorical(train.y, 10)"},
+    {"utils.normalize", "nn.utils.normalize(x [, axis = -1 [, order = 2]])",
+     "x divided by its L2 norm (or L1 with order = 1) along axis, as Keras's\n"
+     "normalize; a zero vector stays zero.",
+     "local unit = nn.utils.normalize(x)"},
+    {"utils.train_test_split",
+     "nn.utils.train_test_split{x, y, test_size = 0.25, train_size = nil, random_state = nil,\n"
+     "                         shuffle = true, stratify = nil}",
+     "sklearn's split: returns x_train, x_test, y_train, y_test. test_size is a\n"
+     "fraction (test rows: ceil(test_size * n)) or, as an integer, a count;\n"
+     "stratify = y keeps each class's share on both sides. seed = ... also works.",
+     "local x_tr, x_te, y_tr, y_te = nn.utils.train_test_split{x, y, test_size = 0.2,\n"
+     "                                                       random_state = 42}"},
+    {"utils.shuffle", "nn.utils.shuffle(x [, y, ...] [, {random_state = nil}])",
+     "Copies of the arrays with their rows in one random order (sklearn's shuffle).",
+     "x, y = nn.utils.shuffle(x, y, {random_state = 0})"},
+    {"preprocessing.StandardScaler",
+     "nn.preprocessing.StandardScaler([{with_mean = true, with_std = true}])",
+     "sklearn's scaler: fit(x) learns each column's mean_ and scale_ (standard\n"
+     "deviation, 1 for a constant column); transform(x) gives (x - mean_) / scale_;\n"
+     "fit_transform(x) does both; inverse_transform undoes it.",
+     "local scaler = nn.preprocessing.StandardScaler()\n"
+     "local x_train_s = scaler:fit_transform(x_train)\n"
+     "local x_test_s = scaler:transform(x_test)"},
+    {"data.from_csv",
+     "nn.data.from_csv(path [, {header = true, delimiter = \",\", label = nil, "
+     "label_column = nil}])",
+     "Reads a CSV file of numbers: returns x, and with label (a column name, or\n"
+     "its number counting from 1) also y; text labels become class indices, and\n"
+     "their names come third, sorted.",
+     "local x, y, names = nn.data.from_csv(\"flowers.csv\", {label = \"species\"})"},
+};
+
+/* Register data_docs with help(), each found under the nn table at `nn`. */
+static void register_docs(lua_State *L, int nn)
+{
+    for (size_t i = 0; i < sizeof data_docs / sizeof data_docs[0]; i++) {
+        const struct data_doc *d = &data_docs[i];
+        char name[96];
+        snprintf(name, sizeof name, "nn.%s", d->path);
+        lua_pushvalue(L, nn);
+        const char *p = d->path;
+        while (*p && lua_istable(L, -1)) {
+            const char *dot = strchr(p, '.');
+            size_t len = dot ? (size_t)(dot - p) : strlen(p);
+            lua_pushlstring(L, p, len);
+            lua_gettable(L, -2);
+            lua_remove(L, -2);
+            p += len + (dot != NULL);
+        }
+        repl_doc(L, -1, name, d->signature, d->text, d->example);
+        lua_pop(L, 1);
+        if (!strcmp(d->path, "preprocessing.StandardScaler"))  /* help(scaler) too */
+            repl_doc(L, 0, SCALER_MT, d->signature, d->text, d->example);
+    }
+}
+
 /* ------------------------------------------------------------------ open */
 
 void repl_open_data(lua_State *L, int nn)
@@ -784,4 +892,5 @@ void repl_open_data(lua_State *L, int nn)
     lua_pushcfunction(L, from_csv);
     lua_setfield(L, data, "from_csv");
     lua_settop(L, nn);
+    register_docs(L, nn);
 }

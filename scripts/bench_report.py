@@ -27,13 +27,18 @@ class Results:
                 if line.startswith("{"):
                     self.rows.append(json.loads(line))
 
-    def select(self, impl, config, work):
+    def select(self, impl, config, work, timing=True):
+        """Rows of one kind; timing rows leave out the extra accuracy-only runs."""
         return [r for r in self.rows
-                if r.get("impl") == impl and r.get("config") == config and r.get("work") == work]
+                if r.get("impl") == impl and r.get("config") == config and r.get("work") == work
+                and not (timing and r.get("round") == "acc")]
 
-    def median(self, impl, config, work, key):
-        vals = [r[key] for r in self.select(impl, config, work)
-                if isinstance(r.get(key), (int, float)) and r[key] is not None]
+    def values(self, impl, config, work, key, timing=True):
+        return [r[key] for r in self.select(impl, config, work, timing)
+                if isinstance(r.get(key), (int, float))]
+
+    def median(self, impl, config, work, key, timing=True):
+        vals = self.values(impl, config, work, key, timing)
         return statistics.median(vals) if vals else None
 
     def na(self, impl, work):
@@ -167,19 +172,28 @@ def build(res, rounds, quick):
                 cells += [text, "-", "(no target)"]
         table.append(cells)
 
+    def acc_cell(vals):
+        if not vals:
+            return "-"
+        if len(vals) == 1:
+            return "%.4f" % vals[0]
+        return "%.4f (%.3f-%.3f, %d seeds)" % (statistics.median(vals), min(vals), max(vals),
+                                                len(vals))
+
     for model in ("mlp", "cnn"):
         work = model + "_epoch"
-        nn_acc = res.median("nnscope", "default", work, "test_acc")
-        t_acc = torch_vals(work, "test_acc")
-        cells = ["test accuracy after 1 epoch, %s" % model.upper(),
-                 "%.4f" % nn_acc if nn_acc is not None else "-"]
-        cells += ["%.4f" % v if v is not None else "-" for v in t_acc]
-        ref = [v for v in t_acc if v is not None]
-        if nn_acc is None or not ref:
+        nn_accs = res.values("nnscope", "default", work, "test_acc", timing=False)
+        t_accs = [res.values("torch", c, work, "test_acc", timing=False)
+                  for c, _ in TORCH_CONFIGS]
+        cells = ["test accuracy after 1 epoch, %s: median over seeds" % model.upper(),
+                 acc_cell(nn_accs)] + [acc_cell(v) for v in t_accs]
+        ref = [v for vals in t_accs for v in vals]
+        if not nn_accs or not ref:
             cells += ["-", "within 1 point", res.na("nnscope", work) or "n/a: not measured"]
         else:
-            diff = 100 * (nn_acc - statistics.median(ref))
-            cells += ["%+.2f points" % diff, "within 1 point", verdict(abs(diff) <= 1.0)]
+            diff = 100 * (statistics.median(nn_accs) - statistics.median(ref))
+            cells += ["%+.2f points (vs all PyTorch runs)" % diff, "within 1 point",
+                      verdict(abs(diff) <= 1.0)]
         table.append(cells)
 
     kept = res.median("nnscope", "default", "mlp_window", "kept")

@@ -14,7 +14,8 @@ training step at batch 1 and 32. The thread configuration comes from the
 environment (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS) set by scripts/bench.sh;
 --config only labels the output.
 
-Usage: bench_torch.py [--config NAME] [--quick] [--only mlp,cnn,step]
+Usage: bench_torch.py [--config NAME] [--quick] [--only mlp,cnn,step] [--threads N]
+                      [--seed S]
 """
 import argparse
 import gzip
@@ -116,9 +117,9 @@ def emit(rec):
     print(json.dumps(rec), flush=True)
 
 
-def run_model(name, make, x, y, xte, yte, batch, epochs, base):
-    torch.manual_seed(SEED)
-    gen = torch.Generator().manual_seed(SEED)
+def run_model(name, make, x, y, xte, yte, batch, epochs, base, seed):
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
     model = make()
     opt = optimizer(model)
     t0 = time.perf_counter()
@@ -135,9 +136,9 @@ def run_model(name, make, x, y, xte, yte, batch, epochs, base):
               samples_per_s=xte.shape[0] / t_pred, samples=xte.shape[0], batch=1000))
 
 
-def run_steps(x, y, base, reps):
+def run_steps(x, y, base, reps, seed):
     """Median latency of one MLP training step (forward, loss, backward, Adam)."""
-    torch.manual_seed(SEED)
+    torch.manual_seed(seed)
     model = mlp()
     opt = optimizer(model)
     model.train()
@@ -165,11 +166,12 @@ def main():
     ap.add_argument("--only", default="mlp,cnn,step")
     ap.add_argument("--threads", type=int, default=0,
                     help="torch.set_num_threads(N) (0: PyTorch's own choice)")
+    ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     works = set(args.only.split(","))
-    base = dict(impl="torch", config=args.config, torch=torch.__version__,
+    base = dict(impl="torch", config=args.config, seed=args.seed, torch=torch.__version__,
                 threads=torch.get_num_threads(),
                 openblas_threads=os.environ.get("OPENBLAS_NUM_THREADS", ""))
     x, y, xte, yte = load()
@@ -177,11 +179,11 @@ def main():
         x, y = x[:6000], y[:6000]
     ximg, xteimg = x.reshape(-1, 1, 28, 28), xte.reshape(-1, 1, 28, 28)
     if "mlp" in works:
-        run_model("mlp", mlp, x, y, xte, yte, 32, 1, base)
+        run_model("mlp", mlp, x, y, xte, yte, 32, 1, base, args.seed)
     if "cnn" in works:
-        run_model("cnn", cnn, ximg, y, xteimg, yte, 128, 1, base)
+        run_model("cnn", cnn, ximg, y, xteimg, yte, 128, 1, base, args.seed)
     if "step" in works:
-        run_steps(x, y, base, 200 if args.quick else 1000)
+        run_steps(x, y, base, 200 if args.quick else 1000, args.seed)
     return 0
 
 

@@ -15,6 +15,9 @@ packages=(
 if [ "${1:-}" = "--bench" ]; then
     packages+=(python3-torch)
 fi
+if [ "${1:-}" = "--fuzz" ]; then     # make fuzz: clang and its libFuzzer runtime
+    packages+=(clang libclang-rt-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -58,6 +58,14 @@ void suite_step(void);
 void suite_optim(void);
 void suite_loss(void);
 void suite_activation(void);
+void suite_bad_inputs(void);
+void suite_alloc_failures(void);
+void suite_conv2d(void);
+void suite_pool2d(void);
+void suite_layers(void);
+void suite_batchnorm(void);
+void suite_merge(void);
+void suite_gradcheck(void);
 
 int main(void)
 {
@@ -72,5 +80,13 @@ int main(void)
     suite_optim();
     suite_loss();
     suite_activation();
+    suite_bad_inputs();
+    suite_alloc_failures();
+    suite_conv2d();
+    suite_pool2d();
+    suite_layers();
+    suite_batchnorm();
+    suite_merge();
+    suite_gradcheck();
     return 0;
 }

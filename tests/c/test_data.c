@@ -458,6 +458,20 @@ static void cifar10_records_become_channels_last(void)
     nn_tensor_free(ytr);
     nn_tensor_free(xte);
     nn_tensor_free(yte);
+    /* Found through $NNSCOPE_DATA (its cifar-10-batches-bin/) without a path. */
+    char *old = getenv("NNSCOPE_DATA") ? strdup(getenv("NNSCOPE_DATA")) : NULL;
+    setenv("NNSCOPE_DATA", dir, 1);
+    CHECK(nn_dataset_cifar10(NULL, &xtr, &ytr, &xte, &yte, &err) == NN_OK);
+    CHECK(xtr && xtr->shape[0] == 9 && yte && yte->shape[0] == 3);
+    nn_tensor_free(xtr);
+    nn_tensor_free(ytr);
+    nn_tensor_free(xte);
+    nn_tensor_free(yte);
+    if (old)
+        setenv("NNSCOPE_DATA", old, 1);
+    else
+        unsetenv("NNSCOPE_DATA");
+    free(old);
 }
 
 static void cifar10_refuses_bad_batches(void)
@@ -846,6 +860,9 @@ static void synth_blobs_and_errors(void)
     CHECK_CONTAINS(err.msg, "noise");
     CHECK(nn_synth_blobs(10, 0, NULL, 1, -10, 10, 1, &x, &y, &err) == NN_EARG);
     CHECK_CONTAINS(err.msg, "centers");
+    CHECK(nn_synth_blobs(10, 2, NULL, 1, 3, -3, 1, &x, &y, &err) == NN_EARG);
+    CHECK_CONTAINS(err.msg, "center_box must be two finite numbers, low then high");
+    CHECK(x == NULL && y == NULL);
 }
 
 /* ----------------------------------------------------------- preprocess */

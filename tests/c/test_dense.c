@@ -50,13 +50,15 @@ static double worst_relative(const float *analytic, float *param, int n, const f
     return worst;
 }
 
-static void dense_gradients_match_finite_differences(void)
+/* Batch 1 goes through sgemv/sger instead of sgemm: both paths are checked, and
+** a second backward must add to dW and db (the layer accumulates gradients). */
+static void check_gradients_at_batch(int B)
 {
-    enum { B = 3, IN = 5, OUT = 4 };
+    enum { IN = 5, OUT = 4, MAXB = 3 };
     nn_rng rng;
     nn_rng_seed(&rng, 7);
-    float x[B * IN], w[IN * OUT], b[OUT], r[B * OUT];
-    float dx[B * IN], dw[IN * OUT] = {0}, db[OUT] = {0};
+    float x[MAXB * IN], w[IN * OUT], b[OUT], r[MAXB * OUT];
+    float dx[MAXB * IN], dw[IN * OUT] = {0}, db[OUT] = {0};
     for (int i = 0; i < B * IN; i++) x[i] = nn_rng_normal(&rng);
     for (int i = 0; i < IN * OUT; i++) w[i] = nn_rng_normal(&rng);
     for (int i = 0; i < OUT; i++) b[i] = nn_rng_normal(&rng);
@@ -65,6 +67,24 @@ static void dense_gradients_match_finite_differences(void)
     CHECK(worst_relative(dx, x, B * IN, x, w, b, r, B, IN, OUT) < 1e-3);
     CHECK(worst_relative(dw, w, IN * OUT, x, w, b, r, B, IN, OUT) < 1e-3);
     CHECK(worst_relative(db, b, OUT, x, w, b, r, B, IN, OUT) < 1e-3);
+    float dw1[IN * OUT], db1[OUT];
+    memcpy(dw1, dw, sizeof dw);
+    memcpy(db1, db, sizeof db);
+    nn_dense_backward(NULL, dw, db, r, x, w, B, IN, OUT);
+    for (int i = 0; i < IN * OUT; i++)
+        CHECK_NEAR(dw[i], 2.0 * dw1[i], 1e-5);
+    for (int i = 0; i < OUT; i++)
+        CHECK_NEAR(db[i], 2.0 * db1[i], 1e-5);
+}
+
+static void dense_gradients_match_finite_differences(void)
+{
+    check_gradients_at_batch(3);
+}
+
+static void dense_gradients_at_batch_one(void)
+{
+    check_gradients_at_batch(1);
 }
 
 /* The layer object with a fused relu, through the model's conventions. */
@@ -90,5 +110,6 @@ void suite_dense(void)
 {
     t_run("dense forward by hand", dense_forward_by_hand);
     t_run("dense gradients vs finite differences", dense_gradients_match_finite_differences);
+    t_run("dense gradients at batch 1 (sgemv path)", dense_gradients_at_batch_one);
     t_run("dense shape error names layer and shapes", dense_layer_shape_error_names_layer_and_shapes);
 }

@@ -85,7 +85,8 @@ end)
 
 test("mnist.load_data reads the four IDX files of a directory", function()
   local dir = tmpdir()
-  write(dir .. "/train-images-idx3-ubyte", idx({3, 2, 2}, bytes(12, function(i) return 10 * i end)))
+  local pixels = bytes(12, function(i) return 10 * i end)
+  write(dir .. "/train-images-idx3-ubyte", idx({3, 2, 2}, pixels))
   write(dir .. "/train-labels-idx1-ubyte", idx({3}, "\7\1\9"))
   write(dir .. "/t10k-images-idx3-ubyte", idx({1, 2, 2}, "\1\2\3\4"))
   write(dir .. "/t10k-labels-idx1-ubyte", idx({1}, "\5"))
@@ -154,6 +155,14 @@ test("make_* give (n, 2) and (n,), the same for the same seed", function()
   local a = nn.datasets.make_moons{n = 20, noise = 0.1}
   local b = nn.datasets.make_moons{n = 20, noise = 0.1}
   assert((a - b):abs():max() > 0)
+  -- nn.utils.set_random_seed makes the unseeded calls repeat.
+  nn.utils.set_random_seed(5)
+  local c = nn.datasets.make_moons{n = 20, noise = 0.1}
+  local xs = nn.utils.shuffle(nn.tensor{1, 2, 3, 4, 5, 6, 7, 8})
+  nn.utils.set_random_seed(5)
+  local d = nn.datasets.make_moons{n = 20, noise = 0.1}
+  local xs2 = nn.utils.shuffle(nn.tensor{1, 2, 3, 4, 5, 6, 7, 8})
+  assert((c - d):abs():max() == 0 and (xs - xs2):abs():max() == 0)
 end)
 
 test("make_moons and make_spirals geometry", function()

@@ -1,0 +1,70 @@
+/* tests/fuzz/fuzz.h — what the libFuzzer targets share: the readers under test take a
+** path, so each input is written to a file in memory-backed /dev/shm (or /tmp) first.
+**
+** The targets also check the readers' contracts on every input and abort() when one
+** breaks, so libFuzzer reports a wrong answer as it reports a crash.
+*/
+#ifndef NN_FUZZ_H
+#define NN_FUZZ_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "nn/error.h"
+
+/* A path for this process's scratch file `name` (one directory per process, made once). */
+static const char *fuzz_path(const char *name)
+{
+    static char dir[128];
+    static char path[256];
+    if (!dir[0]) {
+        const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+        snprintf(dir, sizeof dir, "%s/nnscope-fuzz-%ld", base, (long)getpid());
+        mkdir(dir, 0700);
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return path;
+}
+
+static void fuzz_fail(const char *what, const char *detail)
+{
+    fprintf(stderr, "fuzz contract broken: %s (%s)\n", what, detail ? detail : "");
+    abort();
+}
+
+/* Write `size` bytes to `path`, as they are or gzip-compressed. */
+static void fuzz_write(const char *path, const uint8_t *data, size_t size, int gzip)
+{
+    if (gzip) {
+        gzFile gz = gzopen(path, "wb");
+        if (!gz || (size && gzwrite(gz, data, (unsigned)size) != (int)size))
+            fuzz_fail("cannot write the scratch file", path);
+        gzclose(gz);
+        return;
+    }
+    FILE *f = fopen(path, "wb");
+    if (!f || (size && fwrite(data, 1, size, f) != size))
+        fuzz_fail("cannot write the scratch file", path);
+    fclose(f);
+}
+
+/* The set of error classes a reader may fail with, as a bit mask. */
+static unsigned fuzz_class(nn_status st) { return 1u << st; }
+
+/* A failed read must leave one of the `allowed` error classes and a message. */
+static void fuzz_check_error(nn_status st, const nn_error *err, unsigned allowed)
+{
+    if (st == NN_OK || err->code != st)
+        fuzz_fail("the status returned and the error record differ", err->msg);
+    if (!(fuzz_class(st) & allowed))
+        fuzz_fail("unexpected error class", err->msg);
+    if (!err->msg[0])
+        fuzz_fail("an error without a message", NULL);
+}
+
+#endif
