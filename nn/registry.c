@@ -4,11 +4,20 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "activation_layer.h"
+#include "batchnorm.h"
+#include "conv2d.h"
 #include "dense.h"
+#include "dropout.h"
+#include "flatten.h"
+#include "merge.h"
+#include "pool2d.h"
+#include "reshape.h"
 
 /* ------------------------------------------------------------------ writing */
 
@@ -369,6 +378,318 @@ static const char *const dense_keys[] = {
     "bias_constraint", NULL,
 };
 
+/* An integer n (meaning (n, n)) or a list of two: kernel_size, strides, pool_size. */
+static nn_status read_pair(const nn_json *c, const char *key, const char *layer, int *out,
+                           nn_error *err)
+{
+    const nn_json *v = nn_json_get(c, key);
+    long long n;
+    if (!v || v->type == NN_JSON_NULL)
+        return NN_OK;
+    if (nn_json_int(v, 1, 1 << 20, &n)) {
+        out[0] = out[1] = (int)n;
+        return NN_OK;
+    }
+    return nn_config_read_ints(c, key, layer, 2, out, err) == 2 ? NN_OK : NN_EARG;
+}
+
+/* Only Keras's channels_last layout exists here. */
+static nn_status channels_last(const nn_json *c, const char *layer, nn_error *err)
+{
+    const nn_json *v = nn_json_get(c, "data_format");
+    if (v && v->type != NN_JSON_NULL && strcmp(nn_json_str(v) ? v->string : "", "channels_last"))
+        return nn_error_set(err, NN_EARG, "layer '%s': data_format must be \"channels_last\"",
+                            layer);
+    return NN_OK;
+}
+
+static nn_status read_padding(const nn_json *c, const char *layer, nn_padding *out,
+                              nn_error *err)
+{
+    const nn_json *v = nn_json_get(c, "padding");
+    nn_error inner;
+    if (!v)
+        return NN_OK;
+    if (!nn_json_str(v) || nn_padding_parse(v->string, out, &inner) != NN_OK)
+        return nn_error_set(err, NN_EARG, "layer '%s': padding must be \"valid\" or \"same\"",
+                            layer);
+    return NN_OK;
+}
+
+/* An entry nnscope supports only at one value (dilation_rate 1, groups 1, ...). */
+static nn_status only_value(const nn_json *c, const char *key, const char *layer, double want,
+                            nn_error *err)
+{
+    const nn_json *v = nn_json_get(c, key);
+    if (!v || v->type == NN_JSON_NULL)
+        return NN_OK;
+    int ok = v->type == NN_JSON_NUMBER && v->number == want;
+    if (nn_json_is_array(v)) {
+        ok = 1;
+        for (int i = 0; i < v->n; i++)
+            ok &= v->items[i].type == NN_JSON_NUMBER && v->items[i].number == want;
+    }
+    if (!ok)
+        return nn_error_set(err, NN_EARG, "layer '%s': '%s' is supported only at %g", layer,
+                            key, want);
+    return NN_OK;
+}
+
+static nn_layer *conv2d_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    int ks[2] = {0, 0};
+    if (!nn_json_get(c, "filters") || !nn_json_get(c, "kernel_size")) {
+        nn_error_set(err, NN_EARG, "layer '%s' (Conv2D): the config needs 'filters' and "
+                     "'kernel_size'", name);
+        return NULL;
+    }
+    if (read_pair(c, "kernel_size", name, ks, err) != NN_OK)
+        return NULL;
+    nn_conv2d_options o = nn_conv2d_defaults(0, ks[0], ks[1]);
+    if (nn_config_read_int(c, "filters", name, 1, 1 << 20, &o.filters, err) != NN_OK ||
+        read_pair(c, "strides", name, o.strides, err) != NN_OK ||
+        read_padding(c, name, &o.padding, err) != NN_OK ||
+        channels_last(c, name, err) != NN_OK ||
+        only_value(c, "dilation_rate", name, 1, err) != NN_OK ||
+        only_value(c, "groups", name, 1, err) != NN_OK ||
+        nn_config_read_activation(c, "activation", name, &o.activation, err) != NN_OK ||
+        nn_config_read_bool(c, "use_bias", name, &o.use_bias, err) != NN_OK ||
+        nn_config_read_initializer(c, "kernel_initializer", name, &o.kernel_initializer,
+                                   err) != NN_OK ||
+        nn_config_read_initializer(c, "bias_initializer", name, &o.bias_initializer,
+                                   err) != NN_OK ||
+        nn_config_read_regularizer(c, "kernel_regularizer", name, &o.kernel_regularizer,
+                                   err) != NN_OK ||
+        nn_config_read_regularizer(c, "bias_regularizer", name, &o.bias_regularizer,
+                                   err) != NN_OK ||
+        nn_config_read_regularizer(c, "activity_regularizer", name, &o.activity_regularizer,
+                                   err) != NN_OK ||
+        refuse_unless_null(c, "kernel_constraint", name, err) != NN_OK ||
+        refuse_unless_null(c, "bias_constraint", name, err) != NN_OK)
+        return NULL;
+    return nn_conv2d_new(&o, err);
+}
+
+static const char *const conv2d_keys[] = {
+    "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups",
+    "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer",
+    "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint", NULL,
+};
+
+static nn_layer *pool_from_config(const nn_json *c, const char *name, int max, nn_error *err)
+{
+    nn_pool2d_options o = nn_pool2d_defaults(2, 2);
+    if (read_pair(c, "pool_size", name, o.pool_size, err) != NN_OK ||
+        read_pair(c, "strides", name, o.strides, err) != NN_OK ||
+        read_padding(c, name, &o.padding, err) != NN_OK || channels_last(c, name, err) != NN_OK)
+        return NULL;
+    return max ? nn_max_pooling2d_new(&o, err) : nn_average_pooling2d_new(&o, err);
+}
+
+static nn_layer *max_pool_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    return pool_from_config(c, name, 1, err);
+}
+
+static nn_layer *avg_pool_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    return pool_from_config(c, name, 0, err);
+}
+
+static const char *const pool_keys[] = {"pool_size", "strides", "padding", "data_format", NULL};
+
+static nn_layer *global_pool_from_config(const nn_json *c, const char *name, int max,
+                                         nn_error *err)
+{
+    nn_global_pool2d_options o = {0};
+    if (channels_last(c, name, err) != NN_OK ||
+        nn_config_read_bool(c, "keepdims", name, &o.keepdims, err) != NN_OK)
+        return NULL;
+    return max ? nn_global_max_pooling2d_new(&o, err) : nn_global_average_pooling2d_new(&o, err);
+}
+
+static nn_layer *global_max_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    return global_pool_from_config(c, name, 1, err);
+}
+
+static nn_layer *global_avg_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    return global_pool_from_config(c, name, 0, err);
+}
+
+static const char *const global_pool_keys[] = {"data_format", "keepdims", NULL};
+
+static nn_layer *flatten_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    return channels_last(c, name, err) == NN_OK ? nn_flatten_new(err) : NULL;
+}
+
+static const char *const flatten_keys[] = {"data_format", NULL};
+
+static nn_layer *reshape_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    const nn_json *v = nn_json_get(c, "target_shape");
+    nn_reshape_options o = {0, {0}};
+    if (!nn_json_is_array(v) || v->n < 1 || v->n > NN_MAX_DIMS - 1) {
+        nn_error_set(err, NN_EARG, "layer '%s' (Reshape): target_shape must be a list of 1 to "
+                     "%d integers", name, NN_MAX_DIMS - 1);
+        return NULL;
+    }
+    for (int i = 0; i < v->n; i++) {
+        long long d;
+        if (!nn_json_int(&v->items[i], -1, 1 << 28, &d) || d == 0) {
+            nn_error_set(err, NN_EARG, "layer '%s' (Reshape): target_shape entries must be "
+                         "positive integers (one may be -1)", name);
+            return NULL;
+        }
+        o.target_shape[i] = (int)d;
+    }
+    o.ndim = v->n;
+    return nn_reshape_new(&o, err);
+}
+
+static const char *const reshape_keys[] = {"target_shape", NULL};
+
+static nn_layer *dropout_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    nn_dropout_options o = nn_dropout_defaults(0.0f);
+    const nn_json *seed = nn_json_get(c, "seed");
+    long long s;
+    if (!nn_json_get(c, "rate")) {
+        nn_error_set(err, NN_EARG, "layer '%s' (Dropout): the config has no 'rate'", name);
+        return NULL;
+    }
+    if (seed && seed->type != NN_JSON_NULL) {
+        if (!nn_json_int(seed, 0, INT64_MAX / 2, &s)) {
+            nn_error_set(err, NN_EARG, "layer '%s' (Dropout): seed must be null or a "
+                         "non-negative integer", name);
+            return NULL;
+        }
+        o.seed = s;
+    }
+    if (nn_config_read_float(c, "rate", name, &o.rate, err) != NN_OK ||
+        refuse_unless_null(c, "noise_shape", name, err) != NN_OK)
+        return NULL;
+    return nn_dropout_new(&o, err);
+}
+
+static const char *const dropout_keys[] = {"rate", "noise_shape", "seed", NULL};
+
+static nn_layer *activation_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    nn_activation act = {NN_ACT_LINEAR, 0.0f};
+    if (!nn_json_get(c, "activation")) {
+        nn_error_set(err, NN_EARG, "layer '%s' (Activation): the config has no 'activation'",
+                     name);
+        return NULL;
+    }
+    if (nn_config_read_activation(c, "activation", name, &act, err) != NN_OK)
+        return NULL;
+    return nn_activation_layer_new(act, err);
+}
+
+static const char *const activation_keys[] = {"activation", NULL};
+
+/* LeakyReLU's slope: "alpha" in Keras 2 (0.3), "negative_slope" in Keras 3. */
+static nn_layer *leaky_relu_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    float alpha = 0.3f;
+    if (nn_config_read_float(c, "alpha", name, &alpha, err) != NN_OK ||
+        nn_config_read_float(c, "negative_slope", name, &alpha, err) != NN_OK)
+        return NULL;
+    return nn_leaky_relu_new(alpha, err);
+}
+
+static const char *const leaky_relu_keys[] = {"alpha", "negative_slope", NULL};
+
+static nn_layer *elu_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    float alpha = 1.0f;
+    if (nn_config_read_float(c, "alpha", name, &alpha, err) != NN_OK)
+        return NULL;
+    return nn_elu_new(alpha, err);
+}
+
+static const char *const elu_keys[] = {"alpha", NULL};
+
+static nn_layer *relu_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    if (refuse_unless_null(c, "max_value", name, err) != NN_OK ||
+        only_value(c, "negative_slope", name, 0, err) != NN_OK ||
+        only_value(c, "threshold", name, 0, err) != NN_OK)
+        return NULL;
+    return nn_relu_new(err);
+}
+
+static const char *const relu_keys[] = {"max_value", "negative_slope", "threshold", NULL};
+
+static nn_layer *softmax_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    return only_value(c, "axis", name, -1, err) == NN_OK ? nn_softmax_layer_new(err) : NULL;
+}
+
+static const char *const softmax_keys[] = {"axis", NULL};
+
+static nn_layer *batchnorm_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    nn_batchnorm_options o = nn_batchnorm_defaults();
+    const nn_json *axis = nn_json_get(c, "axis");
+    if (nn_json_is_array(axis) && axis->n == 1) {        /* Keras 2 writes [3] */
+        long long a;
+        if (!nn_json_int(&axis->items[0], -8, 8, &a)) {
+            nn_error_set(err, NN_EARG, "layer '%s': axis must be an integer", name);
+            return NULL;
+        }
+        o.axis = (int)a;
+    } else if (nn_config_read_int(c, "axis", name, -8, 8, &o.axis, err) != NN_OK) {
+        return NULL;
+    }
+    if (nn_config_read_float(c, "momentum", name, &o.momentum, err) != NN_OK ||
+        nn_config_read_float(c, "epsilon", name, &o.epsilon, err) != NN_OK ||
+        nn_config_read_bool(c, "center", name, &o.center, err) != NN_OK ||
+        nn_config_read_bool(c, "scale", name, &o.scale, err) != NN_OK ||
+        nn_config_read_initializer(c, "beta_initializer", name, &o.beta_initializer,
+                                   err) != NN_OK ||
+        nn_config_read_initializer(c, "gamma_initializer", name, &o.gamma_initializer,
+                                   err) != NN_OK ||
+        nn_config_read_initializer(c, "moving_mean_initializer", name,
+                                   &o.moving_mean_initializer, err) != NN_OK ||
+        nn_config_read_initializer(c, "moving_variance_initializer", name,
+                                   &o.moving_variance_initializer, err) != NN_OK ||
+        nn_config_read_regularizer(c, "beta_regularizer", name, &o.beta_regularizer,
+                                   err) != NN_OK ||
+        nn_config_read_regularizer(c, "gamma_regularizer", name, &o.gamma_regularizer,
+                                   err) != NN_OK ||
+        refuse_unless_null(c, "beta_constraint", name, err) != NN_OK ||
+        refuse_unless_null(c, "gamma_constraint", name, err) != NN_OK)
+        return NULL;
+    return nn_batchnorm_new(&o, err);
+}
+
+static const char *const batchnorm_keys[] = {
+    "axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer",
+    "moving_mean_initializer", "moving_variance_initializer", "beta_regularizer",
+    "gamma_regularizer", "beta_constraint", "gamma_constraint", NULL,
+};
+
+static nn_layer *add_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    return nn_add_new(err);
+}
+
+static const char *const no_keys[] = {NULL};
+
+static nn_layer *concatenate_from_config(const nn_json *c, const char *name, nn_error *err)
+{
+    nn_concatenate_options o = {-1};
+    if (nn_config_read_int(c, "axis", name, -8, 8, &o.axis, err) != NN_OK)
+        return NULL;
+    return nn_concatenate_new(&o, err);
+}
+
+static const char *const concatenate_keys[] = {"axis", NULL};
+
 typedef struct layer_class {
     const char *name;
     from_config_fn from_config;
@@ -377,6 +698,22 @@ typedef struct layer_class {
 
 static const layer_class classes[] = {
     {"Dense", dense_from_config, dense_keys},
+    {"Conv2D", conv2d_from_config, conv2d_keys},
+    {"MaxPooling2D", max_pool_from_config, pool_keys},
+    {"AveragePooling2D", avg_pool_from_config, pool_keys},
+    {"GlobalMaxPooling2D", global_max_from_config, global_pool_keys},
+    {"GlobalAveragePooling2D", global_avg_from_config, global_pool_keys},
+    {"Flatten", flatten_from_config, flatten_keys},
+    {"Reshape", reshape_from_config, reshape_keys},
+    {"Dropout", dropout_from_config, dropout_keys},
+    {"Activation", activation_from_config, activation_keys},
+    {"LeakyReLU", leaky_relu_from_config, leaky_relu_keys},
+    {"ELU", elu_from_config, elu_keys},
+    {"ReLU", relu_from_config, relu_keys},
+    {"Softmax", softmax_from_config, softmax_keys},
+    {"BatchNormalization", batchnorm_from_config, batchnorm_keys},
+    {"Add", add_from_config, no_keys},
+    {"Concatenate", concatenate_from_config, concatenate_keys},
 };
 #define N_CLASSES ((int)(sizeof classes / sizeof classes[0]))
 

@@ -265,6 +265,115 @@ static void functional_models_round_trip(void)
     remove_tmpdir();
 }
 
+/* Every layer type the registry knows, in a Sequential and a functional model:
+** saved and loaded, the configs are equal, the predictions identical, and the
+** next training step (dropout masks, batch statistics, Adam) too. */
+static void check_round_trip(nn_model *a, const nn_tensor *x, const nn_tensor *y)
+{
+    nn_error err;
+    double r[NN_MAX_METRICS + 1], rb[NN_MAX_METRICS + 1];
+    compile(a, "categorical_crossentropy", nn_optim_by_name("adam", NULL));
+    for (int i = 0; i < 2; i++)
+        CHECK(nn_model_train_on_batch(a, x, y, r, &err) == NN_OK);
+    const char *path = tmp_path("all.safetensors");
+    CHECK(nn_model_save(a, path, NULL, &err) == NN_OK);
+    nn_model *b = nn_model_load(path, 1, NULL, 0, &err);
+    if (!CHECK(b != NULL)) {
+        printf("    %s\n", err.msg);
+        return;
+    }
+    char *ja = nn_model_to_json(a, NULL, &err), *jb = nn_model_to_json(b, NULL, &err);
+    CHECK(ja && jb && strcmp(ja, jb) == 0);
+    free(ja);
+    free(jb);
+    CHECK(same_weights(a, b));
+    nn_tensor *pa = nn_model_predict(a, x, 4, NULL, NULL, &err);
+    nn_tensor *pb = nn_model_predict(b, x, 4, NULL, NULL, &err);
+    CHECK(same_tensor(pa, pb));
+    nn_tensor_free(pa);
+    nn_tensor_free(pb);
+    CHECK(nn_model_train_on_batch(a, x, y, r, &err) == NN_OK);
+    CHECK(nn_model_train_on_batch(b, x, y, rb, &err) == NN_OK);
+    CHECK(r[0] == rb[0]);
+    CHECK(same_weights(a, b));
+    nn_model_free(b);
+}
+
+static void every_layer_type_round_trips(void)
+{
+    make_tmpdir();
+    nn_error err;
+    nn_rng rng;
+    nn_rng_seed(&rng, 4);
+    int xs[4] = {6, 8, 8, 2};
+    nn_tensor *x = nn_tensor_new(NN_F32, 4, xs, NULL), *y = nn_tensor_new2(6, 3, NULL);
+    for (size_t i = 0; i < x->size; i++)
+        nn_tensor_f32(x)[i] = nn_rng_normal(&rng);
+    for (int i = 0; i < 6; i++)
+        nn_tensor_f32(y)[i * 3 + i % 3] = 1.0f;
+
+    nn_model *s = nn_model_new(21, NULL);
+    nn_shape in = {3, {8, 8, 2}};
+    nn_model_set_input(s, 0, &in, NULL);
+    nn_conv2d_options co = nn_conv2d_defaults(4, 3, 3);
+    co.padding = NN_PADDING_SAME;
+    nn_activation_parse("relu", &co.activation, NULL);
+    co.kernel_regularizer.l2 = 0.01f;
+    nn_model_add(s, nn_conv2d_new(&co, NULL), NULL);
+    nn_batchnorm_options bo = nn_batchnorm_defaults();
+    bo.momentum = 0.9f;
+    nn_model_add(s, nn_batchnorm_new(&bo, NULL), NULL);
+    nn_pool2d_options po = nn_pool2d_defaults(2, 2);
+    nn_model_add(s, nn_max_pooling2d_new(&po, NULL), NULL);
+    po.strides[0] = po.strides[1] = 1;
+    po.padding = NN_PADDING_SAME;
+    nn_model_add(s, nn_average_pooling2d_new(&po, NULL), NULL);
+    nn_dropout_options dro = nn_dropout_defaults(0.25f);
+    nn_model_add(s, nn_dropout_new(&dro, NULL), NULL);
+    nn_reshape_options ro = {2, {16, 4}};
+    nn_model_add(s, nn_reshape_new(&ro, NULL), NULL);
+    nn_model_add(s, nn_flatten_new(NULL), NULL);
+    nn_model_add(s, dense(6, "linear", 0), NULL);
+    nn_model_add(s, nn_leaky_relu_new(0.2f, NULL), NULL);
+    nn_model_add(s, nn_elu_new(0.5f, NULL), NULL);
+    nn_model_add(s, nn_relu_new(NULL), NULL);
+    nn_activation tanh_act;
+    nn_activation_parse("tanh", &tanh_act, NULL);
+    nn_model_add(s, nn_activation_layer_new(tanh_act, NULL), NULL);
+    nn_model_add(s, dense(3, "linear", 0), NULL);
+    nn_model_add(s, nn_softmax_layer_new(NULL), NULL);
+    CHECK(s->n_nodes == 14);
+    if (!CHECK(nn_model_build(s, &err) == NN_OK))
+        printf("    %s\n", err.msg);
+    check_round_trip(s, x, y);
+    nn_model_free(s);
+
+    /* functional: two global poolings of one convolution, added, concatenated */
+    nn_model *f = nn_model_new(22, NULL);
+    nn_model_set_input(f, 0, &in, NULL);
+    int src = -1;
+    nn_conv2d_options c2 = nn_conv2d_defaults(3, 2, 2);
+    c2.strides[0] = c2.strides[1] = 2;
+    int conv = nn_model_add_node(f, nn_conv2d_new(&c2, NULL), 1, &src, NULL);
+    nn_global_pool2d_options go = {0};
+    int gap = nn_model_add_node(f, nn_global_average_pooling2d_new(&go, NULL), 1, &conv, NULL);
+    int gmp = nn_model_add_node(f, nn_global_max_pooling2d_new(&go, NULL), 1, &conv, NULL);
+    int pair[2] = {gap, gmp};
+    int add = nn_model_add_node(f, nn_add_new(NULL), 2, pair, NULL);
+    int pair2[2] = {add, gap};
+    nn_concatenate_options cc = {-1};
+    int cat = nn_model_add_node(f, nn_concatenate_new(&cc, NULL), 2, pair2, NULL);
+    int out = nn_model_add_node(f, dense(3, "softmax", 0), 1, &cat, NULL);
+    CHECK(out == 5);
+    nn_model_set_outputs(f, 1, &out, NULL);
+    CHECK(nn_model_build(f, &err) == NN_OK);
+    check_round_trip(f, x, y);
+    nn_model_free(f);
+    nn_tensor_free(x);
+    nn_tensor_free(y);
+    remove_tmpdir();
+}
+
 /* A model whose input shape is not known yet has a config but no weights. */
 static void unbuilt_models_save_their_config(void)
 {
@@ -676,6 +785,7 @@ void suite_save(void)
     t_run("save: resume after load continues the same loss curve",
           resume_after_load_continues_the_same_curve);
     t_run("save: functional models round trip", functional_models_round_trip);
+    t_run("save: every layer type round trips", every_layer_type_round_trips);
     t_run("save: unbuilt models save their config", unbuilt_models_save_their_config);
     t_run("save: config is shaped like Keras's", config_is_shaped_like_keras);
     t_run("save: config round trip keeps every option", config_round_trip_keeps_every_option);
