@@ -772,6 +772,13 @@ static nn_status check_dtype(const nn_json *config, const char *layer, nn_error 
 nn_layer *nn_layer_from_config(const char *class_name, const nn_json *config, nn_error *err)
 {
     const layer_class *cls = find_class(class_name);
+    if (!cls && strcmp(class_name, "Layer") == 0) {
+        nn_error_set(err, NN_EARG, "layer '%s' was written in Lua (class Layer): loading never "
+                     "runs code, so build the model in Lua again and call load_weights",
+                     nn_json_str(nn_json_get(config, "name")) ? nn_json_get(config, "name")->string
+                                                             : "?");
+        return NULL;
+    }
     if (!cls) {
         nn_error_set(err, NN_EARG, "unknown layer class '%s' (known: %s)", class_name,
                      nn_layer_class_list());

@@ -289,15 +289,17 @@ static int run_callbacks(fit_ctx *c, const char *method, int index, const nn_fit
     return 0;
 }
 
-/* Keras's callback.set_model: each callback table gets .model before training. */
+/* Keras's callback.set_model: each callback table gets .model before training
+** (and anything that is not a table is refused before training starts). */
 static void set_callback_model(lua_State *L, int list, int model)
 {
     int n = (int)luaL_len(L, list);
     for (int i = 1; i <= n; i++) {
-        if (lua_geti(L, list, i) == LUA_TTABLE) {
-            lua_pushvalue(L, model);
-            lua_setfield(L, -2, "model");
-        }
+        if (lua_geti(L, list, i) != LUA_TTABLE)
+            luaL_error(L, "fit: callbacks[%d] must be a callback (a table with on_epoch_end "
+                       "and the like), not %s", i, luaL_typename(L, -1));
+        lua_pushvalue(L, model);
+        lua_setfield(L, -2, "model");
         lua_pop(L, 1);
     }
 }

@@ -191,6 +191,30 @@ test("bad configs are refused with the entry named", function()
   expect_error(function() nn.models.model_from_json("{") end, "invalid JSON at byte 1")
 end)
 
+test("a model with a Lua layer: weights move, load_model refuses to run code", function()
+  local Scale = nn.Layer:extend("Scale")
+  function Scale:build(input_shape)
+    self.w = self:add_weight{shape = {input_shape[1]}, initializer = "ones", name = "scale"}
+  end
+  function Scale:call(x) return x * self.w.value end
+  function Scale:backward(x, grad)
+    self.w.grad = (grad * x):sum(1)
+    return grad * self.w.value
+  end
+  local a = nn.Sequential{nn.Dense{2, input_dim = 3}, Scale()}
+  a:set_weights{nn.tensor{{1, 2}, {3, 4}, {5, 6}}, nn.tensor{0.5, -0.5}, nn.tensor{2, 3}}
+  local p = path("lua_layer.safetensors")
+  a:save(p)
+  expect_error(function() nn.models.load_model(p) end, "was written in Lua (class Layer)")
+  local b = nn.Sequential{nn.Dense{2, input_dim = 3}, Scale()}
+  b:load_weights(p)
+  local x = nn.tensor{{1, 0, -1}}
+  same_values(a:predict(x), b:predict(x))
+  -- (1 - 5 + 0.5) * 2 = -7;  (2 - 6 - 0.5) * 3 = -13.5
+  near(b:predict(x)[1][1], -7)
+  near(b:predict(x)[1][2], -13.5)
+end)
+
 -------------------------------------------------------- callbacks, made up
 
 -- A stand-in for the model: what EarlyStopping and ReduceLROnPlateau touch.
@@ -442,6 +466,8 @@ test("fit gives callbacks the model, on_train_begin and on_train_end", function(
   assert(lambda.note == "kept")
   expect_error(function() nn.callbacks.LambdaCallback{on_batch_begin = print} end,
                "on_batch_begin is not called by fit")
+  expect_error(function() m:fit(x, y, {verbose = 0, callbacks = {plain, 3}}) end,
+               "callbacks[2] must be a callback")
 end)
 
 for _, p in ipairs(made) do os.remove(p) end
