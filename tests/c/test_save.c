@@ -173,8 +173,26 @@ done:
     remove_tmpdir();
 }
 
+/* Every optimizer, with the options that give it more state. */
+static nn_optimizer *optimizer_for(int which)
+{
+    static const char *const names[] = {"adam", "sgd", "rmsprop", "adagrad", "adadelta",
+                                        "nadam", "adamax", "adam"};
+    nn_optimizer *o = which == 1 ? sgd_momentum() : nn_optim_by_name(names[which], NULL);
+    if (which == 2) {
+        o->momentum = 0.5f;
+        o->centered = 1;
+    }
+    if (which == 7)
+        o->amsgrad = 1;
+    if (which == 4)
+        o->learning_rate = 1.0f;
+    return o;
+}
+
 /* Train 2 epochs, save, load, train 2 more: the same losses as 4 epochs in one
-** go (shuffling included: the generator's state is in the file). */
+** go (shuffling included: the generator's state is in the file), with every
+** optimizer. */
 static void resume_after_load_continues_the_same_curve(void)
 {
     make_tmpdir();
@@ -184,9 +202,8 @@ static void resume_after_load_continues_the_same_curve(void)
     nn_fit_options o = nn_fit_defaults();
     o.batch_size = 8;
     o.validation_split = 0.2;
-    for (int which = 0; which < 2; which++) {
-        nn_optimizer *oa = which ? sgd_momentum() : nn_optim_by_name("adam", NULL);
-        nn_optimizer *ob = which ? sgd_momentum() : nn_optim_by_name("adam", NULL);
+    for (int which = 0; which < 8; which++) {
+        nn_optimizer *oa = optimizer_for(which), *ob = optimizer_for(which);
         nn_model *a = mlp(5, oa), *b = mlp(5, ob);
         o.epochs = 4;
         CHECK(nn_model_fit(a, x, y, &o, &err) == NN_OK);
@@ -202,6 +219,7 @@ static void resume_after_load_continues_the_same_curve(void)
             continue;
         }
         CHECK(nn_model_fit(c, x, y, &o, &err) == NN_OK);
+        CHECK(c->optimizer->kind == a->optimizer->kind);
         CHECK(c->history.n_epochs == 2 && a->history.n_epochs == 4);
         const char *keys[] = {"loss", "accuracy", "val_loss", "val_accuracy"};
         for (int k = 0; k < 4; k++) {
