@@ -279,7 +279,11 @@ static int run_callbacks(fit_ctx *c, const char *method, int index, const nn_fit
             lua_pushinteger(L, index);
         lua_pushvalue(L, logs);
         if (lua_pcall(L, index >= 0 ? 3 : 2, 0, 0) != LUA_OK) {
-            nn_error_set(err, NN_EARG, "callback %s: %s", method, lua_tostring(L, -1));
+            const char *msg = lua_tostring(L, -1);
+            if (msg && strstr(msg, "interrupted!"))
+                c->interrupted = 1;     /* Ctrl-C landed inside the callback */
+            else
+                nn_error_set(err, NN_EARG, "callback %s: %s", method, msg ? msg : "error");
             lua_settop(L, logs - 1);
             return 1;
         }
@@ -327,6 +331,10 @@ static int run_train_end(fit_ctx *c, int first_epoch, nn_error *err)
 static int fit_callback(void *ud, const nn_fit_event *ev, nn_error *err)
 {
     fit_ctx *c = ud;
+    if (repl_interrupted()) {
+        c->interrupted = 1;
+        return 1;
+    }
     c->epoch = ev->epoch;
     c->batch = ev->batch;
     switch (ev->kind) {
@@ -449,6 +457,16 @@ static void finish_fit(lua_State *L, fit_ctx *c, nn_status st, const nn_error *e
     luaL_error(L, "%s", err->msg);
 }
 
+/* on_train_begin or on_train_end raised an error, or Ctrl-C stopped it. */
+static int train_hook_failed(lua_State *L, fit_ctx *c, const nn_error *err)
+{
+    if (c->interrupted) {
+        repl_clear_interrupt();
+        return luaL_error(L, "interrupted");
+    }
+    return luaL_error(L, "%s", err->msg);
+}
+
 static int model_fit(lua_State *L)
 {
     nn_model *m = repl_model_check(L, 1);
@@ -491,12 +509,13 @@ static int model_fit(lua_State *L)
         nn_fit_event ev = {0};
         set_callback_model(L, c.callbacks, 1);
         if (run_callbacks(&c, "on_train_begin", -1, &ev, &err))
-            return luaL_error(L, "%s", err.msg);
+            return train_hook_failed(L, &c, &err);
     }
     nn_status st = nn_model_fit(m, x, y, &opt, &err);
     finish_fit(L, &c, st, &err);
+    c.interrupted = 0;
     if (run_train_end(&c, first_epoch, &err))
-        return luaL_error(L, "%s", err.msg);
+        return train_hook_failed(L, &c, &err);
     int steps = opt.batch_size > 0 ? (x->shape[0] + opt.batch_size - 1) / opt.batch_size : 0;
     push_history(L, &m->history, first_epoch, opt.epochs, steps);
     push_model_table(L, 1);
@@ -526,6 +545,7 @@ static int model_evaluate(lua_State *L)
     repl_progress_begin(&c.bar, stdout, c.verbose ? 1 : 0, batches);
     double r[NN_MAX_METRICS + 1];
     nn_error err;
+    nn_error_clear(&err);
     nn_status st = nn_model_evaluate(m, x, y, bs, r, fit_callback, &c, &err);
     if (st == NN_ESTOP && c.interrupted) {
         repl_clear_interrupt();
@@ -549,6 +569,7 @@ static int model_predict(lua_State *L)
     c.L = L;
     c.m = m;
     nn_error err;
+    nn_error_clear(&err);
     nn_tensor *p = nn_model_predict(m, x, bs, fit_callback, &c, &err);
     if (!p) {
         if (c.interrupted) {
