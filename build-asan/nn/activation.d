@@ -1,3 +1,0 @@
-build-asan/nn/activation.o: nn/activation.c nn/activation.h nn/error.h
-nn/activation.h:
-nn/error.h:

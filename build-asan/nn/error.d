@@ -1,2 +1,0 @@
-build-asan/nn/error.o: nn/error.c nn/error.h
-nn/error.h:

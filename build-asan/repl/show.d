@@ -1,9 +1,0 @@
-build-asan/repl/show.o: repl/show.c repl/shell.h \
- /usr/include/lua5.4/lua.h /usr/include/lua5.4/luaconf.h repl/repl.h \
- /usr/include/lua5.4/lauxlib.h /usr/include/lua5.4/lua.h
-repl/shell.h:
-/usr/include/lua5.4/lua.h:
-/usr/include/lua5.4/luaconf.h:
-repl/repl.h:
-/usr/include/lua5.4/lauxlib.h:
-/usr/include/lua5.4/lua.h:
