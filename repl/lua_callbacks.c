@@ -614,8 +614,8 @@ static const char *const docs[][4] = {
      "false, start_from_epoch = 0}",
      "Stops fit when `monitor` has not improved for `patience` epochs (mode auto: names "
      "ending in acc, accuracy or auc are maximised, the rest minimised).",
-     "model:fit(x, y, {epochs = 100, validation_split = 0.1, callbacks = "
-     "{nn.callbacks.EarlyStopping{patience = 3, restore_best_weights = true}}})"},
+     "local stop = nn.callbacks.EarlyStopping{patience = 3, restore_best_weights = true} "
+     "-- then model:fit(x, y, {epochs = 100, validation_split = 0.1, callbacks = {stop}})"},
     {"ModelCheckpoint", "nn.callbacks.ModelCheckpoint{filepath, monitor = \"val_loss\", "
      "verbose = 0, save_best_only = false, save_weights_only = false, mode = \"auto\", "
      "initial_value_threshold = nil}",
