@@ -130,7 +130,7 @@ static void draw_output(const viz_frame *f, SDL_Rect r)
     for (int i = 0; i < shown; i++) {
         char nm[64];
         class_name(f, i, nm, sizeof nm);
-        int w = viz_text_width(nm, VIZ_TICK_PX, VIZ_SANS);
+        int w = viz_text_width(nm, VIZ_TICK_PX, i == truth ? VIZ_SANS_BOLD : VIZ_SANS);
         name_w = w > name_w ? w : name_w;
     }
     name_w = name_w > r.w / 3 ? r.w / 3 : name_w;
