@@ -58,12 +58,14 @@ static void sync_closed(lua_State *L)
     repl_fit_hook = NULL;
 }
 
-static int open_window(lua_State *L)
+static int open_window(lua_State *L, int w, int h)
 {
     if (viz_is_open())
         return 0;
     viz_force_headless(repl_headless());
     viz_options o = viz_defaults();
+    o.width = w;
+    o.height = h;
     if (viz_open(&o) != 0) {
         /* no display after all: keep going headless, snapshots still work */
         char why[512];
@@ -81,12 +83,43 @@ static int open_window(lua_State *L)
     return 0;
 }
 
-/* viz.show(model) */
+static const char *const show_options[] = {"width", "height", "fps", NULL};
+
+/* viz.show(model [, {width = 1280, height = 800, fps = 30}]) */
 static int l_show(lua_State *L)
 {
     nn_model *m = repl_model_check(L, 1);
+    int w = 1280, h = 800, fps = 0;
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 2)) {
+            const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+            int known = 0;
+            for (int i = 0; show_options[i]; i++)
+                known |= strcmp(k, show_options[i]) == 0;
+            if (!known)
+                return luaL_error(L, "viz.show: unknown option '%s' (options: width, height, fps)",
+                                  k);
+            if (!lua_isinteger(L, -1))
+                return luaL_error(L, "viz.show: %s must be a whole number", k);
+            lua_pop(L, 1);
+        }
+        lua_getfield(L, 2, "width");
+        w = (int)luaL_optinteger(L, -1, w);
+        lua_getfield(L, 2, "height");
+        h = (int)luaL_optinteger(L, -1, h);
+        lua_getfield(L, 2, "fps");
+        fps = (int)luaL_optinteger(L, -1, 0);
+        lua_pop(L, 3);
+    }
     sync_closed(L);
-    open_window(L);
+    int was_open = viz_is_open();
+    open_window(L, w, h);
+    if (was_open && !lua_isnoneornil(L, 2) && viz_resize(w, h) != 0)
+        return viz_error_out(L, "show");
+    if (fps && viz_set_fps(fps) != 0)
+        return viz_error_out(L, "show");
     release_model(L);
     lua_pushvalue(L, 1);
     model_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -279,7 +312,7 @@ static int l_pause(lua_State *L)
 static const struct viz_doc {
     const char *name, *signature, *text, *example;
 } docs[] = {
-    {"show", "viz.show(model)",
+    {"show", "viz.show(model [, {width = 1280, height = 800, fps = 30}])",
      "Opens the window on model: network, weights, activations, loss, sample and, when\n"
      "they apply, decision boundary and feature maps. It follows fit live and stays\n"
      "responsive at the prompt. With --headless or no display nothing opens, but\n"

@@ -71,6 +71,12 @@ static void layout(const viz_frame *f, SDL_Rect body, flayout *L)
     L->tile = best;
     L->cols = best_cols;
     L->shown = n;
+    /* centre the grid in its area */
+    int gw = best_cols * best + (best_cols - 1) * L->gap;
+    if (gw < L->grid.w) {
+        L->grid.x += (L->grid.w - gw) / 2;
+        L->grid.w = gw;
+    }
 }
 
 static SDL_Rect tile_rect(const flayout *L, int i)
@@ -143,8 +149,12 @@ static void draw_filters(const viz_frame *f, const flayout *L, int channel)
     }
     snprintf(cap, sizeof cap, "%dx%d, %d input%s%s", kh, kw, kin, kin == 1 ? "" : "s",
              kin > n ? " (16 shown)" : "");
-    viz_text(c, cap, L->filters.x, L->filters.y + rows * (t + 4), VIZ_SMALL_PX, VIZ_SANS,
-             viz_rgb(VIZ_INK_SOFT), VIZ_LEFT, L->filters.w);
+    int y = L->filters.y + rows * (t + 4);
+    viz_text(c, cap, L->filters.x, y, VIZ_SMALL_PX, VIZ_SANS, viz_rgb(VIZ_INK_SOFT), VIZ_LEFT,
+             L->filters.w);
+    SDL_Rect lr = {L->filters.x, y + 18, L->filters.w, 28};
+    if (lr.y + lr.h <= L->filters.y + L->filters.h + 20)
+        viz_legend_bar(c, lr, &s, NULL);
 }
 
 static void features_draw(const viz_frame *f, SDL_Rect body)

@@ -53,6 +53,9 @@ int viz_pump(void);
 void viz_close(void);
 
 int viz_is_open(void);
+
+/* Resize the window (or the headless canvas) to w x h pixels. */
+int viz_resize(int w, int h);
 int viz_is_headless(void);
 
 /* Never open a real window (the program's --headless): viz_open then opens

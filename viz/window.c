@@ -276,6 +276,27 @@ void viz_close(void)
     viz_sample_free(&S.sample);
 }
 
+int viz_resize(int w, int h)
+{
+    if (!S.open)
+        return viz_fail("the window is not open");
+    if (w < 320 || h < 240 || w > 8192 || h > 8192)
+        return viz_fail("window size %dx%d is out of range (320x240 to 8192x8192)", w, h);
+    if (S.win) {
+        SDL_SetWindowSize(S.win, w, h);
+        SDL_GetRendererOutputSize(S.ren, &S.canvas.w, &S.canvas.h);
+    } else {
+        viz_canvas c;
+        if (viz_canvas_init_surface(&c, w, h) != 0)
+            return -1;
+        viz_canvas_free(&S.canvas);
+        S.canvas = c;
+    }
+    S.drawn_any = 0;
+    S.touches++;
+    return 0;
+}
+
 int viz_is_open(void)
 {
     return S.open;
@@ -543,7 +564,14 @@ static int write_png(SDL_Surface *surf, const char *path)
     char tmp[4200];
     if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof tmp)
         return viz_fail("snapshot path too long: %s", path);
-    if (IMG_SavePNG(surf, tmp) != 0) {
+    /* opaque RGB: a quarter smaller than RGBA, and a frame has no transparency */
+    SDL_Surface *rgb = SDL_ConvertSurfaceFormat(surf, SDL_PIXELFORMAT_RGB24, 0);
+    if (!rgb)
+        return viz_fail("cannot convert the snapshot: %s", SDL_GetError());
+    errno = 0;
+    int rc = IMG_SavePNG(rgb, tmp);
+    SDL_FreeSurface(rgb);
+    if (rc != 0) {
         int e = errno;
         remove(tmp);
         return viz_fail("cannot write snapshot '%s': %s", path,
