@@ -54,13 +54,13 @@ static void network_subtitle(const viz_frame *f, char *buf, size_t len)
     int units = viz_layer_units(f->m, l);
     const viz_sample *s = f->s;
     if (s->valid && s->pinned)
-        snprintf(buf, len, "%s \xc2\xb7 unit %d of %d \xc2\xb7 chosen sample", name, f->ui->unit,
+        snprintf(buf, len, "%s \xc2\xb7 unit %d of %d \xc2\xb7 chosen sample", name, f->ui->unit + 1,
                  units);
     else if (s->valid)
         snprintf(buf, len, "%s \xc2\xb7 unit %d of %d \xc2\xb7 sample %d of batch", name,
-                 f->ui->unit, units, s->row + 1);
+                 f->ui->unit + 1, units, s->row + 1);
     else
-        snprintf(buf, len, "%s \xc2\xb7 unit %d of %d", name, f->ui->unit, units);
+        snprintf(buf, len, "%s \xc2\xb7 unit %d of %d", name, f->ui->unit + 1, units);
 }
 
 /* Units to draw: all when they fit, else an even sample that keeps the selected one. */
@@ -187,7 +187,7 @@ static void draw_edges(const viz_frame *f, const ncol *a, const ncol *b)
     const nn_param *k = nn_view_param_named(f->m, b->layer, "kernel");
     float x0 = a->kind == COL_IMAGE ? (float)(a->img.x + a->img.w + 2) : a->x + a->r;
     float x1 = b->x - b->r;
-    viz_color plain = viz_rgba(0xb8bec6, 160);
+    viz_color plain = viz_rgb(0xd0d4da);
     int dense = k && k->value->ndim == 2 && a->kind == COL_NODES && k->value->shape[0] == a->units &&
                 k->value->shape[1] == b->units;
     if (!dense) {
@@ -214,8 +214,10 @@ static void draw_edges(const viz_frame *f, const ncol *a, const ncol *b)
                 float t = fabsf(v) / s.hi;
                 if ((pass == 0) != (t < 0.5f))
                     continue;
-                viz_color col = viz_scale_color(&s, v);
-                col.a = (uint8_t)(90 + 165 * t);
+                /* weak weights fade into the white ground (opaque: blending
+                ** every edge pixel would cost more than the rest of the frame) */
+                viz_color col = viz_mix(viz_rgb(0xffffff), viz_scale_color(&s, v),
+                                        0.35f + 0.65f * t);
                 viz_thick_line(c, x0, a->y[i], x1, b->y[j], 0.6f + 2.8f * t, col);
             }
 }

@@ -31,6 +31,9 @@ typedef struct viz_options {
     int headless;               /* 1: never open a window */
     int fps;                    /* 30 */
     const char *title;          /* "nnscope" */
+    int offscreen_frames;       /* headless: draw frames anyway, at the frame rate, as a
+                                ** window would (to measure what the window costs);
+                                ** also set by NNSCOPE_VIZ_OFFSCREEN=1 */
 } viz_options;
 
 viz_options viz_defaults(void);
@@ -50,6 +53,9 @@ int viz_pump(void);
 void viz_close(void);
 
 int viz_is_open(void);
+
+/* Resize the window (or the headless canvas) to w x h pixels. */
+int viz_resize(int w, int h);
 int viz_is_headless(void);
 
 /* Never open a real window (the program's --headless): viz_open then opens
@@ -80,6 +86,12 @@ int viz_on_batch(const nn_model *m);
 ** line (otherwise it is inferred from the history). 0-based epoch and batch. */
 void viz_fit_progress(int epoch, int epochs, int batch, int batches);
 
+/* Frames viz_pump has drawn since the program started, and the recent mean
+** time one took to draw, in milliseconds. While training, frames are spaced so
+** that drawing takes at most about a twelfth of the time, whatever they cost. */
+unsigned long viz_frame_count(void);
+double viz_frame_ms(void);
+
 /* 1 while the learner has paused training. */
 int viz_paused(void);
 void viz_set_paused(int on);
@@ -109,6 +121,13 @@ int viz_panel_applies(const char *name, char *why, size_t len);
 ** the layer's width, -1 keeps the current one. Fails for a bad layer. */
 int viz_select(int layer, int unit);
 void viz_selection(int *layer, int *unit);
+
+/* Units of layer i of the model shown as the window counts them (values per
+** sample, or channels of an image-shaped output); 0 for a bad index. */
+int viz_layer_unit_count(int layer);
+
+/* Show row `row` (0-based, clamped) of the last batch as the current sample. */
+void viz_select_sample(int row);
 
 /* Show this input (one sample, the model's input shape, with or without a
 ** batch axis of 1) instead of the last batch's, with its true class (-1: not
