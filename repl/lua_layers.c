@@ -382,6 +382,7 @@ static void set_hyper(lua_State *L, nn_optimizer *o, const char *key, int value_
 
 static int new_optimizer(lua_State *L)
 {
+    lua_settop(L, 1);       /* the userdata pushed below must not be taken for argument 1 */
     nn_optim_kind kind = (nn_optim_kind)lua_tointeger(L, lua_upvalueindex(1));
     nn_error err;
     nn_optimizer *o = nn_optim_new(kind, &err);
