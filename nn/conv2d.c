@@ -10,10 +10,11 @@
 
 /* The im2col buffer holds at most this many floats (4 MiB), whole samples at a
 ** time; a larger batch goes through in chunks. Each chunk's im2col is then still
-** in cache when sgemm reads it: on the 2-core test machine the Fashion-MNIST
-** CNN's second convolution (batch 128, 4.5 M floats of im2col in one piece) ran
-** about 1.5x faster in 5 chunks than in one. The first convolution (6084 floats
-** per sample) stays one product per batch up to batch 172. */
+** in cache when sgemm reads it: on a shared 2-core machine the Fashion-MNIST
+** CNN's second convolution (batch 128, 4.5 M floats of im2col in one piece) took
+** about a fifth less time in 5 chunks than in one (best of 25 runs each, noisy).
+** The first convolution (6084 floats per sample) stays one product per batch up
+** to batch 172. */
 #define COL_CAP_FLOATS ((size_t)1 << 20)
 
 typedef struct conv2d_impl {
