@@ -24,6 +24,34 @@ nn_dense_options nn_dense_defaults(int units)
     return o;
 }
 
+/* A single sample (B = 1) is too small for OpenBLAS: sgemm packs its operands,
+** and sgemv/sger wake its threads for 100k multiply-adds, which costs more than
+** they save. These two loops take one row of the matrix at a time, so the inner
+** loop runs over contiguous memory and vectorises. */
+
+/* y += a M       a:(n)  M:(n, m)  y:(m) */
+static void row_times_matrix(float *restrict y, const float *restrict a,
+                             const float *restrict mat, int n, int m)
+{
+    for (int k = 0; k < n; k++) {
+        const float ak = a[k], *row = mat + (size_t)k * m;
+        for (int j = 0; j < m; j++)
+            y[j] += ak * row[j];
+    }
+}
+
+/* M += a b^T     a:(n)  b:(m)  M:(n, m) */
+static void add_outer(float *restrict mat, const float *restrict a, const float *restrict b,
+                      int n, int m)
+{
+    for (int k = 0; k < n; k++) {
+        const float ak = a[k];
+        float *row = mat + (size_t)k * m;
+        for (int j = 0; j < m; j++)
+            row[j] += ak * b[j];
+    }
+}
+
 /* y = x W + b          x:(B,IN)  W:(IN,OUT)  b:(OUT)  y:(B,OUT) */
 void nn_dense_forward(float *y, const float *x, const float *w, const float *b,
                       int B, int IN, int OUT)
@@ -34,21 +62,24 @@ void nn_dense_forward(float *y, const float *x, const float *w, const float *b,
             memcpy(y + (size_t)i * OUT, b, (size_t)OUT * sizeof *y);
         beta = 1.0f;
     }
-    if (B == 1)     /* a single sample: sgemv skips sgemm's packing of the operands */
-        cblas_sgemv(CblasRowMajor, CblasTrans, IN, OUT, 1.0f, w, OUT, x, 1, beta, y, 1);
-    else
+    if (B == 1) {
+        if (!b)
+            memset(y, 0, (size_t)OUT * sizeof *y);
+        row_times_matrix(y, x, w, IN, OUT);
+    } else {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, OUT, IN, 1.0f, x, IN, w, OUT,
                     beta, y, OUT);
+    }
 }
 
 /* dx = dy W^T;  dW += x^T dy;  db += sum over B of dy       (dx may be NULL) */
 void nn_dense_backward(float *dx, float *dw, float *db, const float *dy, const float *x,
                        const float *w, int B, int IN, int OUT)
 {
-    if (B == 1) {   /* dx = W dy (sgemv), dW += x dy^T (sger): no packing */
+    if (B == 1) {   /* dx = W dy (a dot product per row of W), dW += x dy^T */
         if (dx)
             cblas_sgemv(CblasRowMajor, CblasNoTrans, IN, OUT, 1.0f, w, OUT, dy, 1, 0.0f, dx, 1);
-        cblas_sger(CblasRowMajor, IN, OUT, 1.0f, x, 1, dy, 1, dw, OUT);
+        add_outer(dw, x, dy, IN, OUT);
     } else {
         if (dx)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, IN, OUT, 1.0f, dy, OUT, w,

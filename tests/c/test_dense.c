@@ -15,6 +15,16 @@ static void dense_forward_by_hand(void)
     CHECK_NEAR(y[2], 15.0, 1e-6);   /* 1*3 + 2*6 */
 }
 
+/* The same without a bias (use_bias = false): y = x W = [9 12 15] */
+static void dense_forward_without_bias_by_hand(void)
+{
+    float x[2] = {1, 2}, w[6] = {1, 2, 3, 4, 5, 6}, y[3] = {7, 7, 7};
+    nn_dense_forward(y, x, w, NULL, 1, 2, 3);
+    CHECK_NEAR(y[0], 9.0, 1e-6);
+    CHECK_NEAR(y[1], 12.0, 1e-6);
+    CHECK_NEAR(y[2], 15.0, 1e-6);
+}
+
 /* L = sum_ij r_ij y_ij, so dL/dy = r; compare analytic dx, dW, db with central
 ** differences of L computed in double. */
 static double projected(const float *x, const float *w, const float *b, const float *r,
@@ -50,7 +60,7 @@ static double worst_relative(const float *analytic, float *param, int n, const f
     return worst;
 }
 
-/* Batch 1 goes through sgemv/sger instead of sgemm: both paths are checked, and
+/* Batch 1 goes through loops of its own instead of sgemm: both paths are checked, and
 ** a second backward must add to dW and db (the layer accumulates gradients). */
 static void check_gradients_at_batch(int B)
 {
@@ -109,7 +119,9 @@ static void dense_layer_shape_error_names_layer_and_shapes(void)
 void suite_dense(void)
 {
     t_run("dense forward by hand", dense_forward_by_hand);
+    t_run("dense forward without bias by hand", dense_forward_without_bias_by_hand);
     t_run("dense gradients vs finite differences", dense_gradients_match_finite_differences);
-    t_run("dense gradients at batch 1 (sgemv path)", dense_gradients_at_batch_one);
-    t_run("dense shape error names layer and shapes", dense_layer_shape_error_names_layer_and_shapes);
+    t_run("dense gradients at batch 1 (its own loops)", dense_gradients_at_batch_one);
+    t_run("dense shape error names layer and shapes",
+          dense_layer_shape_error_names_layer_and_shapes);
 }
