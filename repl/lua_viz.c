@@ -250,8 +250,9 @@ static int l_points(lua_State *L)
         return 0;
     }
     nn_tensor *x = repl_tensor_from_arg(L, 1, "argument #1 to 'viz.points'");
-    nn_tensor *y = lua_isnoneornil(L, 2) ? NULL
-                                         : repl_tensor_from_arg(L, 2, "argument #2 to 'viz.points'");
+    nn_tensor *y = NULL;
+    if (!lua_isnoneornil(L, 2))
+        y = repl_tensor_from_arg(L, 2, "argument #2 to 'viz.points'");
     if (viz_set_points(x, y) != 0)
         return viz_error_out(L, "points");
     return 0;

@@ -173,11 +173,12 @@ static void draw_tiles(const viz_frame *f, const wlayout *L, const viz_scale *s)
     char note[96];
     int units = L->mode == MODE_FILTERS ? L->kout : L->cols;
     if (L->tshown < units)
-        snprintf(note, sizeof note, "units %d\xe2\x80\x93%d of %d (\xe2\x86\x91\xe2\x86\x93 to move)",
+        snprintf(note, sizeof note,
+                 "units %d\xe2\x80\x93%d of %d (\xe2\x86\x91\xe2\x86\x93 to move)",
                  L->tfirst + 1, L->tfirst + L->tshown, units);
     else if (L->mode == MODE_FILTERS)
-        snprintf(note, sizeof note, "%d filters, %dx%d, input channel 1 of %d", units, L->kh, L->kw,
-                 L->kin);
+        snprintf(note, sizeof note, "%d filters, %dx%d, input channel 1 of %d", units, L->kh,
+                 L->kw, L->kin);
     else
         snprintf(note, sizeof note, "each tile: one unit's %d weights, as the %dx%d input image",
                  L->rows, L->img_h, L->img_w);
