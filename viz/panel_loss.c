@@ -16,7 +16,13 @@
 
 static int loss_applies(const viz_frame *f, char *why, size_t len)
 {
-    return 1;
+    int nb = 0;
+    nn_view_batch_losses(f->m, &nb);
+    if (nn_view_compiled(f->m) || nb > 0 || nn_view_epoch_count(f->m) > 0)
+        return 1;
+    snprintf(why, len, "The model is not compiled yet: model:compile{optimizer = ..., loss = "
+                       "...}; the loss then appears here as fit runs.");
+    return 0;
 }
 
 static void loss_subtitle(const viz_frame *f, char *buf, size_t len)

@@ -145,6 +145,19 @@ int viz_set_class_names(int n, const char *const *names);
 /* Frame rate limit, 1 to 240. */
 int viz_set_fps(int fps);
 
+/* What a key press (an SDL keycode, with shift held or not) or a left click at
+** (x, y) does in the window; the window's events come here, and tests and
+** scripts may call them directly. Keys: 1-7 a panel alone (again: back), 0 or
+** Esc the dashboard, Tab / shift-Tab the next / previous view, arrows the layer
+** and the unit, Page Up/Down ten units, [ ] the sample, space pause, n step, x
+** stop training, s save a PNG, l log scale. A click on a title bar shows that
+** panel alone (or goes back); in a panel it selects what is under it. */
+void viz_key(int keycode, int shift);
+void viz_click(int x, int y);
+
+/* The view shown: -1 the dashboard, else the panel shown alone (0-based). */
+int viz_current_panel(void);
+
 /* Render what the window shows (panel NULL), or one panel alone, at the window's
 ** size to a PNG at path (written to a temporary file, then renamed). Needs
 ** viz_open; works headless. */

@@ -633,10 +633,14 @@ static void cycle_panel(int dir)
     S.ui.panel = v;
 }
 
-static void on_key(const SDL_KeyboardEvent *k)
+int viz_current_panel(void)
 {
-    SDL_Keycode key = k->keysym.sym;
-    int shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+    return S.ui.panel;
+}
+
+void viz_key(int keycode, int shift)
+{
+    SDL_Keycode key = keycode;
     if (key >= SDLK_1 && key <= SDLK_7) {
         int p = (int)(key - SDLK_1);
         S.ui.panel = S.ui.panel == p ? -1 : p;
@@ -677,7 +681,7 @@ static void on_key(const SDL_KeyboardEvent *k)
     S.touches++;
 }
 
-static void on_click(int x, int y)
+void viz_click(int x, int y)
 {
     viz_frame f;
     fill_frame(&f, &S.canvas);
@@ -726,11 +730,11 @@ static void handle_events(void)
             }
             break;
         case SDL_KEYDOWN:
-            on_key(&e.key);
+            viz_key(e.key.keysym.sym, (e.key.keysym.mod & KMOD_SHIFT) != 0);
             break;
         case SDL_MOUSEBUTTONDOWN:
             if (e.button.button == SDL_BUTTON_LEFT)
-                on_click(e.button.x, e.button.y);
+                viz_click(e.button.x, e.button.y);
             break;
         default:
             break;
