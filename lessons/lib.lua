@@ -1,0 +1,548 @@
+-- lessons/lib.lua — the lesson library, loaded by nnscope at start (repl/lesson.c)
+-- with two arguments: `host`, the C helpers (read, settings, list), and the
+-- directory of the lessons. It defines the globals a lesson (or the REPL) uses:
+--
+--   say(text, ...)      narration; text is a string or {en = ..., zh = ...}
+--   pause()             waits for Enter (or space in the window); at once with --auto
+--   check(ok, hint, ok_text)          a checkpoint: ✓, or ✗ and the hint
+--   try{prompt, check = fn, answer = "...", hint = ...}   the learner types an expression
+--   tr{en = ..., zh = ...}            the text in the lesson language
+--   quick(full, short)  `short` when lessons run shortened (--auto, NNSCOPE_LESSON_QUICK=1)
+--   watch(model [, panel])            shows the model in the window when one can open
+--   snap(name [, panel])              a PNG of the window into $NNSCOPE_LESSON_SNAPSHOTS
+--   language([lang])    the lesson language ("en" or "zh"), or sets it
+--   lesson(n), lessons()              run lesson n; list the lessons
+--
+-- A lesson file is lessons/NN_name.lua; its first lines name it:
+--   -- en: The REPL and tensors
+--   -- zh: REPL 与张量
+-- It runs in its own environment (globals it sets stay there, and try() sees
+-- them); when it ends at the prompt they are handed to the learner's globals.
+
+local host, dir = ...
+local S = host.settings()
+
+-- ------------------------------------------------------------------ state
+
+local state = {
+  passed = 0, failed = 0,       -- checkpoints of the running lesson (or the REPL's)
+  env = _G,                     -- where try() and pause() evaluate what is typed
+  eof = false,                  -- input ended: stop waiting
+  hinted = false,               -- the first pause() explains itself
+  number = nil,                 -- the lesson running
+}
+
+local function env_flag(name)
+  local v = os.getenv(name)
+  if v == nil or v == "" then return nil end
+  v = v:lower()
+  return not (v == "0" or v == "no" or v == "false" or v == "off")
+end
+
+local QUICK = env_flag("NNSCOPE_LESSON_QUICK")
+if QUICK == nil then QUICK = S.auto end
+
+local lang_now
+do
+  local l = (S.lang or os.getenv("NNSCOPE_LANG") or "en"):lower()
+  lang_now = (l:match("^zh") or l == "cn") and "zh" or "en"
+  if not (l:match("^zh") or l == "cn" or l:match("^en")) then
+    io.stderr:write(("nnscope: no lessons in language '%s': using English (en, zh)\n"):format(l))
+  end
+end
+
+local function paint(code, s)
+  if not S.color then return s end
+  return "\27[" .. code .. "m" .. s .. "\27[0m"
+end
+
+-- ------------------------------------------------------------ text layout
+
+local WIDTH = 78
+
+-- Display width of one code point: 2 for East Asian wide characters.
+local function cp_width(c)
+  if (c >= 0x1100 and c <= 0x115F) or (c >= 0x2E80 and c <= 0xA4CF)
+      or (c >= 0xAC00 and c <= 0xD7A3) or (c >= 0xF900 and c <= 0xFAFF)
+      or (c >= 0xFE30 and c <= 0xFE4F) or (c >= 0xFF00 and c <= 0xFF60)
+      or (c >= 0xFFE0 and c <= 0xFFE6) then
+    return 2
+  end
+  return 1
+end
+
+-- Punctuation that must not begin a line.
+local NO_START = {}
+for _, c in utf8.codes("，。、；：！？）」』》,.;:!?)]") do NO_START[c] = true end
+
+local function is_wide(c) return cp_width(c) == 2 end
+
+-- Split a paragraph into units: {text, width, space_before}. A run of narrow
+-- characters is one unit (a word); each wide character is a unit of its own.
+local function units(par)
+  local out, word, ww, space = {}, {}, 0, false
+  local function flush()
+    if #word > 0 then
+      out[#out + 1] = {table.concat(word), ww, space}
+      word, ww, space = {}, 0, false
+    end
+  end
+  local ok = pcall(function()
+    for _, c in utf8.codes(par) do
+      if c == 32 or c == 9 then
+        flush()
+        space = true
+      elseif is_wide(c) then
+        flush()
+        out[#out + 1] = {utf8.char(c), 2, space, NO_START[c]}
+        space = false
+      else
+        if #word == 0 and NO_START[c] and #out > 0 and not space then
+          -- narrow punctuation glued to what comes before it
+          word[1] = utf8.char(c)
+          ww = 1
+        else
+          word[#word + 1] = utf8.char(c)
+          ww = ww + 1
+        end
+      end
+    end
+  end)
+  if not ok then return {{par, #par, false}} end     -- not UTF-8: leave it whole
+  flush()
+  return out
+end
+
+local function wrap_paragraph(par, indent)
+  local lines, cur, w = {}, {}, 0
+  local limit = WIDTH - #indent
+  for _, u in ipairs(units(par)) do
+    local text, uw, space, no_start = u[1], u[2], u[3], u[4]
+    local add = (space and w > 0) and uw + 1 or uw
+    if w > 0 and w + add > limit and not no_start then
+      lines[#lines + 1] = indent .. table.concat(cur)
+      cur, w = {text}, uw
+    else
+      if space and w > 0 then cur[#cur + 1] = " " end
+      cur[#cur + 1] = text
+      w = w + add
+    end
+  end
+  if #cur > 0 then lines[#lines + 1] = indent .. table.concat(cur) end
+  return table.concat(lines, "\n")
+end
+
+-- Paragraphs are separated by blank lines; lines starting with two spaces are
+-- code and are kept as they are; other lines of a paragraph are joined.
+local function layout(text)
+  local out, par = {}, {}
+  local function flush()
+    if #par > 0 then
+      out[#out + 1] = wrap_paragraph(table.concat(par, " "), "")
+      par = {}
+    end
+  end
+  for line in (text .. "\n"):gmatch("(.-)\n") do
+    if line:match("^%s*$") then
+      flush()
+      out[#out + 1] = ""
+    elseif line:match("^  ") then
+      flush()
+      out[#out + 1] = paint("36", line)
+    else
+      -- a Chinese line joins the next without a space
+      if #par > 0 and par[#par]:match("[\128-\255]$") and line:match("^[\128-\255]") then
+        par[#par] = par[#par] .. line
+      else
+        par[#par + 1] = line
+      end
+    end
+  end
+  flush()
+  return table.concat(out, "\n")
+end
+
+-- ------------------------------------------------------------- language
+
+function tr(text)
+  if type(text) == "table" then
+    return text[lang_now] or text.en or text[1] or ""
+  end
+  return tostring(text)
+end
+
+function language(l)
+  if l ~= nil then
+    l = tostring(l):lower()
+    if not (l:match("^zh") or l:match("^en") or l == "cn") then
+      error(("no lessons in language '%s': choose 'en' or 'zh'"):format(l), 2)
+    end
+    lang_now = (l:match("^zh") or l == "cn") and "zh" or "en"
+  end
+  return lang_now
+end
+
+function quick(full, short)
+  if QUICK then return short end
+  return full
+end
+
+-- --------------------------------------------------------------- narration
+
+function say(text, ...)
+  local s = tr(text)
+  if select("#", ...) > 0 then s = s:format(...) end
+  print()
+  print(layout(s))
+  if viz and viz.caption and not S.headless then pcall(viz.caption, s) end
+end
+
+-- The text the REPL prints for a value.
+local function show_value(v)
+  if __show then
+    local ok, s = pcall(__show, v)
+    if ok then return s end
+  end
+  return tostring(v)
+end
+
+-- Compile what was typed as the REPL does: an expression first, then a statement.
+local function compile(code, env)
+  local f = load("return " .. code, "=input", "t", env)
+  if f then return f end
+  return load(code, "=input", "t", env)
+end
+
+local function pack(...) return {n = select("#", ...), ...} end
+
+-- Run one line typed at a pause (asking for more while the chunk is unfinished).
+local function run_typed(line)
+  local code = line
+  local f, err = compile(code, state.env)
+  while not f and err and err:match("<eof>$") do
+    local more = host.read(">> ", false)
+    if more == nil then break end
+    code = code .. "\n" .. more
+    f, err = compile(code, state.env)
+  end
+  if not f then
+    print(paint("31", err))
+    return
+  end
+  local r = pack(pcall(f))
+  if not r[1] then
+    print(paint("31", tostring(r[2])))
+  elseif r.n > 1 then
+    local parts = {}
+    for i = 2, r.n do parts[#parts + 1] = show_value(r[i]) end
+    print(table.concat(parts, "\t"))
+  end
+end
+
+function pause()
+  if S.auto or state.eof then return end
+  if not state.hinted then
+    state.hinted = true
+    print(paint("2", tr{
+      en = "(Enter goes on. You may type Lua first to try things; it sees the lesson's variables.)",
+      zh = "（按回车继续。也可以先输入 Lua 代码试一试，它能看到本课的变量。）",
+    }))
+  end
+  while true do
+    local line = host.read("[Enter] > ", true)
+    if line == nil then
+      state.eof = true
+      return
+    end
+    if line:match("^%s*$") then return end
+    run_typed(line)
+  end
+end
+
+-- ------------------------------------------------------------- checkpoints
+
+local OK_MARK, BAD_MARK = "  \u{2713} ", "  \u{2717} "
+
+function check(ok, hint, ok_text)
+  if ok then
+    state.passed = state.passed + 1
+    print(paint("32", OK_MARK .. tr(ok_text or {en = "checkpoint passed", zh = "检查点通过"})))
+    return true
+  end
+  state.failed = state.failed + 1
+  print(paint("31", BAD_MARK .. tr(hint or {en = "checkpoint failed", zh = "检查点未通过"})))
+  return false
+end
+
+-- try{prompt, check = fn, answer = "...", answers = {...}, hint = ...}, or
+-- try(prompt, check, answer_or_options). check(value) says whether the value of
+-- the typed expression is right (none: any value that evaluates is). With
+-- --auto the answers are typed instead of the learner (in order, until one
+-- passes); `answer` is also what an empty line shows.
+local function try_options(a, b, c)
+  local o
+  if type(a) == "table" and (a.check ~= nil or a.answer ~= nil or a.answers ~= nil
+                             or a.prompt ~= nil) then
+    o = a
+  else
+    o = {prompt = a, check = b}
+    if type(c) == "table" then
+      for k, v in pairs(c) do o[k] = v end
+    else
+      o.answer = c
+    end
+  end
+  local prompt = o.prompt or o[1]
+  if prompt == nil and (o.en or o.zh) then prompt = {en = o.en, zh = o.zh} end
+  local answers = o.answers or {}
+  if #answers == 0 and o.answer then answers = {o.answer} end
+  return prompt, o.check, answers, o.answer or answers[#answers], o.hint
+end
+
+-- Evaluate typed code; returns true and the first value, or false and a message.
+local function evaluate(code)
+  local f, err = compile(code, state.env)
+  if not f then return false, err end
+  local r = pack(pcall(f))
+  if not r[1] then return false, tostring(r[2]) end
+  return true, r[2], r.n > 1
+end
+
+local function judge(fn, v)
+  if fn == nil then return true end
+  local ok, res = pcall(fn, v)
+  return ok and res and true or false
+end
+
+function try(a, b, c)
+  local prompt, fn, answers, answer, hint = try_options(a, b, c)
+  print()
+  print(paint("1", layout("\u{270E} " .. tr(prompt or {en = "Your turn:", zh = "轮到你了："}))))
+  if not S.auto and not state.eof then
+    print(paint("2", tr{en = "(an empty line shows an answer)", zh = "（直接回车会显示一个答案）"}))
+  end
+  local i = 0
+  while true do
+    local line
+    if S.auto or state.eof then
+      i = i + 1
+      line = answers[i]
+      if line == nil then
+        state.failed = state.failed + 1
+        print(paint("31", BAD_MARK .. tr{en = "no scripted answer passed",
+                                          zh = "没有一个预设答案通过"}))
+        return nil
+      end
+      print("try> " .. line)
+    else
+      line = host.read("try> ", false)
+      if line == nil then state.eof = true end
+    end
+    if line ~= nil and line:match("^%s*$") then
+      if answer then
+        print(tr{en = "One answer: ", zh = "一个答案："} .. answer)
+        local ok, v = evaluate(answer)
+        if ok then
+          print(show_value(v))
+          return v
+        end
+      end
+      return nil
+    end
+    if line ~= nil then
+      local ok, v, has_value = evaluate(line)
+      if not ok then
+        print(paint("31", BAD_MARK .. tr{en = "error: ", zh = "出错：" } .. v))
+        if hint then print(paint("33", "    " .. tr(hint))) end
+      elseif fn ~= nil and not has_value then
+        print(paint("31", BAD_MARK .. tr{en = "that gives no value: type an expression",
+                                          zh = "没有得到值：请输入一个表达式"}))
+      elseif judge(fn, v) then
+        print(show_value(v))
+        state.passed = state.passed + 1
+        print(paint("32", OK_MARK .. tr{en = "right", zh = "正确"}))
+        return v
+      else
+        print(show_value(v))
+        print(paint("31", BAD_MARK .. tr{en = "not quite", zh = "还不对"}))
+        if hint then print(paint("33", "    " .. tr(hint))) end
+      end
+    end
+  end
+end
+
+-- ------------------------------------------------------------- the window
+
+function watch(model, panel)
+  if S.headless or not (viz and viz.show) then return false end
+  local ok = pcall(viz.show, model)
+  if ok and panel and viz.panel then pcall(viz.panel, panel) end
+  return ok
+end
+
+function snap(name, panel)
+  local to = os.getenv("NNSCOPE_LESSON_SNAPSHOTS")
+  if not (to and to ~= "" and viz and viz.snapshot) then return false end
+  local file = ("%s/lesson%02d_%s.png"):format(to, state.number or 0, name)
+  return (pcall(viz.snapshot, file, panel))
+end
+
+-- --------------------------------------------------------------- lessons
+
+local function catalogue()
+  local names, err = host.list(dir)
+  if not names then error(err, 0) end
+  local list = {}
+  for _, name in ipairs(names) do
+    local n = name:match("^(%d+)_.*%.lua$")
+    if n then
+      local e = {number = tonumber(n), path = dir .. "/" .. name}
+      local f = io.open(e.path)
+      if f then
+        for line in f:lines() do
+          if not line:match("^%-%-") then break end
+          local k, v = line:match("^%-%-%s*(%a%a):%s*(.-)%s*$")
+          if k then e[k] = v end
+        end
+        f:close()
+      end
+      list[#list + 1] = e
+    end
+  end
+  table.sort(list, function(x, y) return x.number < y.number end)
+  return list
+end
+
+function lessons()
+  local list = catalogue()
+  print(tr{en = "Lessons (lesson(N) starts one; from the shell: nnscope --lesson N):",
+           zh = "课程列表（lesson(N) 开始一课；在命令行中：nnscope --lesson N）："})
+  for _, e in ipairs(list) do
+    print(("  %2d  %s"):format(e.number, e[lang_now] or e.en or "?"))
+  end
+end
+
+local function rule(title)
+  print()
+  print(paint("1", title))
+  print(paint("2", ("\u{2500}"):rep(math.min(WIDTH, 60))))
+end
+
+function lesson(n)
+  local list = catalogue()
+  if n == nil then return lessons() end
+  local num = tonumber(n)
+  local entry
+  for _, e in ipairs(list) do
+    if e.number == num and num == math.floor(num) then entry = e end
+  end
+  if not entry then
+    local first, last = list[1] and list[1].number, list[#list] and list[#list].number
+    error(tr{
+      en = ("no lesson %s: the lessons are numbered %s to %s (lessons() lists them)")
+        :format(tostring(n), tostring(first), tostring(last)),
+      zh = ("没有第 %s 课：课程编号为 %s 到 %s（lessons() 列出所有课程）")
+        :format(tostring(n), tostring(first), tostring(last)),
+    }, 2)
+  end
+  local env = setmetatable({}, {__index = _G})
+  local chunk, err = loadfile(entry.path, "t", env)
+  if not chunk then error("lesson " .. num .. " does not load: " .. err, 2) end
+
+  local saved = {state.passed, state.failed, state.env, state.eof, state.hinted, state.number}
+  state.passed, state.failed, state.env = 0, 0, env
+  state.eof, state.hinted, state.number = false, false, num
+  local function restore()
+    state.passed, state.failed, state.env, state.eof, state.hinted, state.number =
+      table.unpack(saved, 1, 6)
+  end
+
+  rule(tr{en = "Lesson ", zh = "第 "} .. num .. tr{en = " \u{2014} ", zh = " 课 \u{2014} "}
+       .. (entry[lang_now] or entry.en or ""))
+  local ok, e = xpcall(chunk, function(m)
+    m = tostring(m)
+    return S.debug and debug.traceback(m, 2) or m
+  end)
+  local passed, failed = state.passed, state.failed
+  restore()
+  if not ok then
+    if e:match("interrupted!") then
+      error(tr{en = ("lesson %d stopped (Ctrl-C)"):format(num),
+               zh = ("第 %d 课已停止（Ctrl-C）"):format(num)}, 0)
+    end
+    error(tr{en = ("lesson %d stopped by an error: "):format(num),
+             zh = ("第 %d 课因错误而停止："):format(num)} .. e, 0)
+  end
+
+  print()
+  local total = passed + failed
+  local summary = tr{
+    en = ("Lesson %d done: %d of %d checkpoints passed."):format(num, passed, total),
+    zh = ("第 %d 课完成：%d 个检查点中通过了 %d 个。"):format(num, total, passed),
+  }
+  print(paint(failed == 0 and "32" or "31", summary))
+  local nexts
+  for _, x in ipairs(list) do
+    if x.number > num then nexts = x break end
+  end
+  if not S.auto then
+    local names = {}
+    for k, v in pairs(env) do
+      if type(k) == "string" then
+        rawset(_G, k, v)
+        names[#names + 1] = k
+      end
+    end
+    table.sort(names)
+    if #names > 0 then
+      print(tr{en = "The lesson's variables are yours now: ", zh = "本课的变量现在可以直接使用："}
+            .. table.concat(names, ", "))
+    end
+    if nexts then
+      print(tr{en = "Next: lesson(", zh = "下一课：lesson("} .. nexts.number .. ")  "
+            .. (nexts[lang_now] or nexts.en or ""))
+    end
+  end
+  return passed, failed
+end
+
+-- ------------------------------------------------------------ help entries
+
+if __doc then
+  __doc(say, {name = "say", signature = "say(text, ...)",
+    text = "Narration of a lesson: prints text (a string, or {en = ..., zh = ...} picked "
+        .. "by --lang / NNSCOPE_LANG), wrapped; extra arguments go through string.format.",
+    example = 'say({en = "The loss is %.4f", zh = "损失是 %.4f"}, 0.25)'})
+  __doc(pause, {name = "pause", signature = "pause()",
+    text = "Waits until the learner presses Enter (or space in the window). Lines typed "
+        .. "meanwhile run as Lua. Returns at once with --auto."})
+  __doc(check, {name = "check", signature = "check(condition, hint [, ok_text])",
+    text = "A checkpoint: prints a tick when condition holds, else a cross and the hint. "
+        .. "With --auto a failed checkpoint makes nnscope exit with a non-zero status."})
+  __doc(try, {name = "try",
+    signature = "try{prompt, check = function(v) ... end, answer = \"...\", hint = ...}",
+    text = "Lets the learner type an expression until check(value) holds; an error is "
+        .. "shown with the hint and the lesson goes on. An empty line shows the answer. "
+        .. "With --auto, answer (or the list answers) is typed instead.",
+    example = 'try{{en = "Type 6 * 7"}, check = function(v) return v == 42 end, '
+        .. 'answer = "6 * 7"}'})
+  __doc(quick, {name = "quick", signature = "quick(full, short)",
+    text = "`short` when lessons run shortened (with --auto, or NNSCOPE_LESSON_QUICK=1; "
+        .. "NNSCOPE_LESSON_QUICK=0 gives full sizes even with --auto), else `full`.",
+    example = "local n = quick(60000, 5000)"})
+  __doc(lesson, {name = "lesson", signature = "lesson(n)",
+    text = "Runs lesson n (from lessons/). With no argument, lists them like lessons().",
+    example = "lesson(1)"})
+  __doc(lessons, {name = "lessons", signature = "lessons()",
+    text = "Lists the lessons with their titles."})
+  __doc(tr, {name = "tr", signature = "tr{en = ..., zh = ...}",
+    text = "The text in the lesson language (English unless --lang zh or NNSCOPE_LANG=zh)."})
+  __doc(language, {name = "language", signature = "language([\"en\" | \"zh\"])",
+    text = "Returns the lesson language, or sets it."})
+  __doc(watch, {name = "watch", signature = "watch(model [, panel])",
+    text = "Shows model in the window (and the panel named) when a window can open; "
+        .. "returns whether it did."})
+  __doc(snap, {name = "snap", signature = "snap(name [, panel])",
+    text = "Saves a PNG of the window as lessonNN_name.png in $NNSCOPE_LESSON_SNAPSHOTS "
+        .. "when that is set."})
+end
