@@ -77,6 +77,13 @@ for _, c in utf8.codes("，。、；：！？）」』》,.;:!?)]") do NO_START[
 
 local function is_wide(c) return cp_width(c) == 2 end
 
+-- Whether s ends with a wide punctuation mark (after which no space is put).
+local function cjk_punct_end(s)
+  local last
+  pcall(function() for _, c in utf8.codes(s) do last = c end end)
+  return last ~= nil and NO_START[last] and is_wide(last)
+end
+
 -- Split a paragraph into units: {text, width, space_before}. A run of narrow
 -- characters is one unit (a word); each wide character is a unit of its own.
 local function units(par)
@@ -151,7 +158,9 @@ local function layout(text)
       out[#out + 1] = paint("36", line)
     else
       -- a Chinese line joins the next without a space
-      if #par > 0 and par[#par]:match("[\128-\255]$") and line:match("^[\128-\255]") then
+      local prev = par[#par]
+      if prev and (prev:match("[\128-\255]$") and line:match("^[\128-\255]")
+                   or cjk_punct_end(prev)) then
         par[#par] = par[#par] .. line
       else
         par[#par + 1] = line
@@ -371,6 +380,168 @@ function try(a, b, c)
   end
 end
 
+-- ------------------------------------------------------------------ demos
+
+-- demo(code): prints the code as typed at the prompt, runs it in the lesson's
+-- environment and prints what it returns, as the REPL would. Returns those
+-- values; an error is printed (not raised) and gives nil.
+function demo(code)
+  local first = true
+  for line in (code .. "\n"):gmatch("(.-)\n") do
+    print(paint("36", (first and "> " or ">> ") .. line))
+    first = false
+  end
+  local f, err = compile(code, state.env)
+  if not f then
+    print(paint("31", err))
+    return nil
+  end
+  local r = pack(pcall(f))
+  if not r[1] then
+    print(paint("31", tostring(r[2])))
+    return nil
+  end
+  if r.n > 1 then
+    local parts = {}
+    for i = 2, r.n do parts[#parts + 1] = show_value(r[i]) end
+    print(table.concat(parts, "\t"))
+  end
+  return table.unpack(r, 2, r.n)
+end
+
+function approx(a, b, tol)
+  tol = tol or 1e-4
+  return type(a) == "number" and type(b) == "number"
+     and math.abs(a - b) <= tol * math.max(1, math.abs(a), math.abs(b))
+end
+
+-- The rows of a 2-D tensor (or a table of tables) as a table of tables.
+local function rows_of(t)
+  if type(t) == "table" then return t end
+  local shape = t:shape()
+  if #shape == 3 and shape[3] == 1 then t = t:reshape{shape[1], shape[2]} end
+  if #shape == 1 then
+    local side = math.floor(math.sqrt(shape[1]) + 0.5)
+    t = t:reshape{side, shape[1] // side}
+  end
+  return t:float():totable()
+end
+
+local SHADES = " .:-=+*#%@"
+local BLOCKS = {" ", "\u{2591}", "\u{2592}", "\u{2593}", "\u{2588}"}
+
+-- ascii(image [, {signed = true}]): draws a 2-D tensor in the terminal, two
+-- characters a pixel. Unsigned: light to dark by value (0 to the largest).
+-- Signed (weights): blue for positive, orange for negative (or + and - marks
+-- without colours), scaled by the largest |value|.
+function ascii(img, opts)
+  opts = opts or {}
+  local rows = rows_of(img)
+  local lo, hi = math.huge, -math.huge
+  for _, r in ipairs(rows) do
+    for _, v in ipairs(r) do lo, hi = math.min(lo, v), math.max(hi, v) end
+  end
+  local out = {}
+  if opts.signed then
+    local m = math.max(math.abs(lo), math.abs(hi), 1e-12)
+    for _, r in ipairs(rows) do
+      local line = {}
+      for _, v in ipairs(r) do
+        local level = math.min(4, math.floor(math.abs(v) / m * 4.999))
+        if S.color then
+          local cell = BLOCKS[level + 1]:rep(2)
+          line[#line + 1] = level == 0 and "  "
+            or ("\27[38;5;%dm%s\27[0m"):format(v > 0 and 32 or 208, cell)
+        else
+          local ch = level == 0 and " " or (v > 0 and ("+*#@"):sub(level, level)
+                                                   or (".-=%"):sub(level, level))
+          line[#line + 1] = ch:rep(2)
+        end
+      end
+      out[#out + 1] = table.concat(line)
+    end
+    out[#out + 1] = paint("2", tr{
+      en = ("(blue/+: positive, orange/-: negative; largest |value| %.3g)"):format(m),
+      zh = ("（蓝色/+：正，橙色/-：负；最大 |值| %.3g）"):format(m)})
+  else
+    local top = math.max(hi, 1e-12)
+    for _, r in ipairs(rows) do
+      local line = {}
+      for _, v in ipairs(r) do
+        local level = math.max(0, math.min(9, math.floor(v / top * 9.999)))
+        line[#line + 1] = SHADES:sub(level + 1, level + 1):rep(2)
+      end
+      out[#out + 1] = (table.concat(line):gsub("%s+$", ""))
+    end
+  end
+  print(table.concat(out, "\n"))
+end
+
+local MARKS = {"*", "o", "+", "x", "#", "@", "%", "&"}
+local HUES = {33, 208, 34, 160, 93, 94, 170, 244}     -- Tableau-like, 256 colours
+
+-- plot({{name = "loss", ys = {...}, xs = {...}}, ...} [, {title =, xlabel =,
+-- ylabel =, logy = true, width =, height =}]): a character plot of one or more
+-- series (xs default to 1, 2, ...), with the y range at the left and a legend.
+function plot(series, opts)
+  opts = opts or {}
+  if series.ys then series = {series} end
+  local W, H = opts.width or 60, opts.height or 14
+  local function ty(v) return opts.logy and math.log(math.max(v, 1e-12), 10) or v end
+  local x0, x1, y0, y1 = math.huge, -math.huge, math.huge, -math.huge
+  for _, s in ipairs(series) do
+    for i, v in ipairs(s.ys) do
+      local x = s.xs and s.xs[i] or i
+      if v == v and math.abs(v) ~= math.huge then
+        x0, x1 = math.min(x0, x), math.max(x1, x)
+        y0, y1 = math.min(y0, ty(v)), math.max(y1, ty(v))
+      end
+    end
+  end
+  if x0 == math.huge then return end
+  if y1 - y0 < 1e-12 then y0, y1 = y0 - 0.5, y1 + 0.5 end
+  if x1 - x0 < 1e-12 then x1 = x0 + 1 end
+  local grid = {}
+  for r = 1, H do
+    grid[r] = {}
+    for c = 1, W do grid[r][c] = " " end
+  end
+  for k, s in ipairs(series) do
+    local mark = MARKS[(k - 1) % #MARKS + 1]
+    if S.color then mark = ("\27[38;5;%dm%s\27[0m"):format(HUES[(k - 1) % #HUES + 1], mark) end
+    for i, v in ipairs(s.ys) do
+      local x = s.xs and s.xs[i] or i
+      if v == v and math.abs(v) ~= math.huge then
+        local c = math.floor((x - x0) / (x1 - x0) * (W - 1) + 0.5) + 1
+        local r = H - math.floor((ty(v) - y0) / (y1 - y0) * (H - 1) + 0.5)
+        grid[r][c] = mark
+      end
+    end
+  end
+  local function label(v)
+    local y = opts.logy and 10 ^ v or v
+    return ("%9.4g"):format(y)
+  end
+  if opts.title then print(paint("1", tr(opts.title))) end
+  if opts.ylabel then print(tr(opts.ylabel) .. (opts.logy and " (log)" or "")) end
+  for r = 1, H do
+    local lab = (r == 1 and label(y1)) or (r == H and label(y0))
+                or (r == (H + 1) // 2 and label((y0 + y1) / 2)) or (" "):rep(9)
+    print(lab .. " |" .. table.concat(grid[r]))
+  end
+  print((" "):rep(10) .. "+" .. ("-"):rep(W))
+  local xl, xr = ("%.4g"):format(x0), ("%.4g"):format(x1)
+  print((" "):rep(11) .. xl .. (" "):rep(math.max(1, W - #xl - #xr)) .. xr)
+  if opts.xlabel then print((" "):rep(11 + W // 2 - 3) .. tr(opts.xlabel)) end
+  local legend = {}
+  for k, s in ipairs(series) do
+    local mark = MARKS[(k - 1) % #MARKS + 1]
+    if S.color then mark = ("\27[38;5;%dm%s\27[0m"):format(HUES[(k - 1) % #HUES + 1], mark) end
+    legend[#legend + 1] = mark .. " " .. tr(s.name or ("series " .. k))
+  end
+  if #series > 1 or series[1].name then print("  " .. table.concat(legend, "   ")) end
+end
+
 -- ------------------------------------------------------------- the window
 
 function watch(model, panel)
@@ -545,4 +716,32 @@ if __doc then
   __doc(snap, {name = "snap", signature = "snap(name [, panel])",
     text = "Saves a PNG of the window as lessonNN_name.png in $NNSCOPE_LESSON_SNAPSHOTS "
         .. "when that is set."})
+end
+
+-- The ten classes of Fashion-MNIST, label 0 first, in the lesson language.
+function fashion_classes()
+  if lang_now == "zh" then
+    return {"T恤/上衣", "裤子", "套衫", "连衣裙", "外套", "凉鞋", "衬衫", "运动鞋", "包", "短靴"}
+  end
+  return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+          "Sneaker", "Bag", "Ankle boot"}
+end
+
+if __doc then
+  __doc(demo, {name = "demo", signature = "demo(code)",
+    text = "Prints code as if typed at the prompt, runs it in the lesson's variables and "
+        .. "prints the result as the REPL does; returns the results (nil after an error).",
+    example = 'demo("nn.tensor{{1, 2}, {3, 4}}:sum()")'})
+  __doc(ascii, {name = "ascii", signature = "ascii(image [, {signed = true}])",
+    text = "Draws a 2-D tensor (an image, or a unit's 784 weights) in the terminal; "
+        .. "signed: blue positive, orange negative."})
+  __doc(plot, {name = "plot", signature = "plot({{name =, ys =, xs =}, ...} [, opts])",
+    text = "A character plot of one or more series; opts: title, xlabel, ylabel, logy, "
+        .. "width, height.",
+    example = 'plot({name = "loss", ys = {1, 0.5, 0.3, 0.2}})'})
+  __doc(approx, {name = "approx", signature = "approx(a, b [, tol = 1e-4])",
+    text = "Whether numbers a and b agree within tol (relative to the larger, or absolute "
+        .. "below 1)."})
+  __doc(fashion_classes, {name = "fashion_classes", signature = "fashion_classes()",
+    text = "The names of Fashion-MNIST's ten classes, label 0 first."})
 end
