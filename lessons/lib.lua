@@ -520,6 +520,7 @@ function plot(series, opts)
   end
   local function label(v)
     local y = opts.logy and 10 ^ v or v
+    if y == 0 then y = 0.0 end      -- no "-0"
     return ("%9.4g"):format(y)
   end
   if opts.title then print(paint("1", tr(opts.title))) end
