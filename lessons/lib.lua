@@ -443,7 +443,14 @@ function ascii(img, opts)
   end
   local out = {}
   if opts.signed then
-    local m = math.max(math.abs(lo), math.abs(hi), 1e-12)
+    -- scale by the 98th percentile of |value|, so a few extreme weights do not
+    -- wash out the picture (larger values are drawn at full strength)
+    local mags = {}
+    for _, r in ipairs(rows) do
+      for _, v in ipairs(r) do mags[#mags + 1] = math.abs(v) end
+    end
+    table.sort(mags)
+    local m = math.max(mags[math.max(1, math.floor(#mags * 0.98))] or 0, 1e-12)
     for _, r in ipairs(rows) do
       local line = {}
       for _, v in ipairs(r) do
@@ -461,8 +468,8 @@ function ascii(img, opts)
       out[#out + 1] = table.concat(line)
     end
     out[#out + 1] = paint("2", tr{
-      en = ("(blue/+: positive, orange/-: negative; largest |value| %.3g)"):format(m),
-      zh = ("（蓝色/+：正，橙色/-：负；最大 |值| %.3g）"):format(m)})
+      en = ("(blue/+: positive, orange/-: negative; full strength from |value| %.3g)"):format(m),
+      zh = ("（蓝色/+：正，橙色/-：负；|值| 达到 %.3g 即为最深）"):format(m)})
   else
     local top = math.max(hi, 1e-12)
     for _, r in ipairs(rows) do
@@ -544,6 +551,11 @@ function plot(series, opts)
 end
 
 -- ------------------------------------------------------------- the window
+
+-- Whether the window can be used: not --headless, a display, and viz.show there.
+function window()
+  return not S.headless and viz ~= nil and viz.show ~= nil
+end
 
 function watch(model, panel)
   if S.headless or not (viz and viz.show) then return false end
