@@ -562,6 +562,58 @@ static void add_entry_and_object(repl_text *t)
     lua_pop(L, 2);
 }
 
+/* Does the type name `tname` ("nn.Model") match the `want` typed before a ':'
+** ("Model" or "nn.Model"); any type when want is empty? */
+static int type_matches(const char *tname, const char *want, size_t wlen)
+{
+    size_t n = strlen(tname);
+    if (wlen == 0)
+        return 1;
+    if (n == wlen)
+        return strncmp(tname, want, wlen) == 0;
+    return n > wlen && tname[n - wlen - 1] == '.' && strncmp(tname + n - wlen, want, wlen) == 0;
+}
+
+/* "fit" or "Model:fit" naming an undocumented method of registered types:
+** say whose method it is. Returns 0 (adding nothing) when none has it. */
+static int add_method_owners(repl_text *t, const char *name)
+{
+    lua_State *L = t->L;
+    const char *colon = strchr(name, ':');
+    const char *method = colon ? colon + 1 : name;
+    size_t wlen = colon ? (size_t)(colon - name) : 0;
+    int found = 0;
+    lua_pushnil(L);
+    while (lua_next(L, LUA_REGISTRYINDEX)) {
+        if (lua_istable(L, -1)) {
+            lua_pushliteral(L, "__name");
+            if (lua_rawget(L, -2) == LUA_TSTRING
+                && type_matches(lua_tostring(L, -1), name, wlen)) {
+                for (int i = 0; i < 2; i++) {
+                    lua_pushstring(L, i == 0 ? "__methods" : "__index");
+                    if (lua_rawget(L, -3) == LUA_TTABLE) {
+                        lua_pushstring(L, method);
+                        if (lua_rawget(L, -2) == LUA_TFUNCTION) {
+                            if (!found)
+                                repl_text_addf(t, "%s: a method of ", method);
+                            repl_text_addf(t, "%s%s", found ? ", " : "", lua_tostring(L, -3));
+                            found++;
+                            i = 2;
+                        }
+                        lua_pop(L, 1);
+                    }
+                    lua_pop(L, 1);
+                }
+            }
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    if (found)
+        repl_text_addf(t, " objects (obj:%s(...)), not documented yet.\n", method);
+    return found;
+}
+
 /* help("name"): a topic, a documented name, a path to a value, in that order
 ** (a topic's exact name first; "Dense" finds the documented nn.Dense before
 ** the topic "dense"). */
@@ -601,6 +653,8 @@ static void add_name_help(repl_text *t, const char *name)
         return;
     }
     lua_pop(L, 1);
+    if (add_method_owners(t, name))
+        return;
     repl_text_addf(t, "No help for '%s'.\n", name);
     add_suggestions(t, name);
     repl_text_add(t, "help() shows the tour; help(\"topics\") lists the concepts.\n");

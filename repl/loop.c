@@ -44,6 +44,9 @@ static void history_open(void)
     const char *home = getenv("HOME");
     const char *off = getenv("NNSCOPE_NO_HISTORY");
     stifle_history(HISTORY_MAX);
+    history_comment_char = '#';     /* a multi-line chunk stays one entry in the file, */
+    history_write_timestamps = 1;   /* between two "#<time>" lines */
+    history_multiline_entries = 1;
     if ((off && *off) || !home || !*home)
         return;
     size_t n = strlen(home) + sizeof HISTORY_FILE + 1;

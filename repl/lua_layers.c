@@ -159,7 +159,7 @@ static int read_shape(lua_State *L, int idx, nn_shape *s, const char *fname)
 }
 
 /* name, input_shape, input_dim: accepted by every layer, as in Keras. */
-static void apply_common(lua_State *L, int opts, nn_layer *l, const char *fname)
+void repl_layer_apply_common(lua_State *L, int opts, nn_layer *l, const char *fname)
 {
     if (lua_isnoneornil(L, opts))
         return;
@@ -178,7 +178,7 @@ static void apply_common(lua_State *L, int opts, nn_layer *l, const char *fname)
     }
 }
 
-static nn_activation read_activation(lua_State *L, int opts, const char *fname)
+nn_activation repl_layer_read_activation(lua_State *L, int opts, const char *fname)
 {
     nn_activation act = {NN_ACT_LINEAR, 0.0f};
     const char *name = repl_opt_string(L, opts, fname, "activation", NULL);
@@ -188,7 +188,7 @@ static nn_activation read_activation(lua_State *L, int opts, const char *fname)
     return act;
 }
 
-static nn_initializer read_initializer(lua_State *L, int opts, const char *fname,
+nn_initializer repl_layer_read_initializer(lua_State *L, int opts, const char *fname,
                                        const char *key, nn_init_kind def)
 {
     nn_initializer init = {def, 0.0f, 0.0f};
@@ -199,7 +199,7 @@ static nn_initializer read_initializer(lua_State *L, int opts, const char *fname
     return init;
 }
 
-static nn_regularizer read_regularizer(lua_State *L, int opts, const char *fname,
+nn_regularizer repl_layer_read_regularizer(lua_State *L, int opts, const char *fname,
                                        const char *key)
 {
     nn_regularizer r = {0.0f, 0.0f};
@@ -220,7 +220,7 @@ static nn_regularizer read_regularizer(lua_State *L, int opts, const char *fname
 }
 
 /* The first positional value, or the named one: Dense{32} or Dense{units = 32}. */
-static lua_Integer positional_or_named(lua_State *L, int opts, const char *fname,
+lua_Integer repl_layer_positional_int(lua_State *L, int opts, const char *fname,
                                        const char *key)
 {
     lua_geti(L, opts, 1);
@@ -249,21 +249,21 @@ static int new_dense(lua_State *L)
     const char *f = "Dense";
     luaL_checktype(L, 1, LUA_TTABLE);
     repl_check_options(L, 1, f, dense_options, 1);
-    nn_dense_options o = nn_dense_defaults((int)positional_or_named(L, 1, f, "units"));
-    o.activation = read_activation(L, 1, f);
+    nn_dense_options o = nn_dense_defaults((int)repl_layer_positional_int(L, 1, f, "units"));
+    o.activation = repl_layer_read_activation(L, 1, f);
     o.use_bias = repl_opt_boolean(L, 1, f, "use_bias", 1);
-    o.kernel_initializer = read_initializer(L, 1, f, "kernel_initializer",
+    o.kernel_initializer = repl_layer_read_initializer(L, 1, f, "kernel_initializer",
                                             NN_INIT_GLOROT_UNIFORM);
-    o.bias_initializer = read_initializer(L, 1, f, "bias_initializer", NN_INIT_ZEROS);
-    o.kernel_regularizer = read_regularizer(L, 1, f, "kernel_regularizer");
-    o.bias_regularizer = read_regularizer(L, 1, f, "bias_regularizer");
-    o.activity_regularizer = read_regularizer(L, 1, f, "activity_regularizer");
+    o.bias_initializer = repl_layer_read_initializer(L, 1, f, "bias_initializer", NN_INIT_ZEROS);
+    o.kernel_regularizer = repl_layer_read_regularizer(L, 1, f, "kernel_regularizer");
+    o.bias_regularizer = repl_layer_read_regularizer(L, 1, f, "bias_regularizer");
+    o.activity_regularizer = repl_layer_read_regularizer(L, 1, f, "activity_regularizer");
     nn_error err;
     nn_layer *l = nn_dense_new(&o, &err);
     if (!l)
         return luaL_error(L, "%s", err.msg);
     repl_layer_push(L, l);
-    apply_common(L, 1, repl_layer_check(L, -1)->layer, f);
+    repl_layer_apply_common(L, 1, repl_layer_check(L, -1)->layer, f);
     return 1;
 }
 
@@ -383,6 +383,7 @@ static void set_hyper(lua_State *L, nn_optimizer *o, const char *key, int value_
 
 static int new_optimizer(lua_State *L)
 {
+    lua_settop(L, 1);       /* the userdata pushed below must not be taken for argument 1 */
     nn_optim_kind kind = (nn_optim_kind)lua_tointeger(L, lua_upvalueindex(1));
     int has_options = !lua_isnoneornil(L, 1);   /* before the userdata takes slot 1 */
     nn_error err;
@@ -559,6 +560,7 @@ void repl_open_layers(lua_State *L, int nn)
     lua_pop(L, 1);
 
     set_constructor_table(L, nn, "layers", layer_constructors);
+    repl_open_toolbox(L, nn);
     /* short aliases: nn.Dense == nn.layers.Dense */
     for (const luaL_Reg *r = layer_constructors; r->name; r++) {
         lua_getfield(L, nn, "layers");

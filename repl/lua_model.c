@@ -253,7 +253,11 @@ static int run_callbacks(fit_ctx *c, const char *method, int index, const nn_fit
         lua_pushinteger(L, index);
         push_logs(L, ev);
         if (lua_pcall(L, 3, 0, 0) != LUA_OK) {
-            nn_error_set(err, NN_EARG, "callback %s: %s", method, lua_tostring(L, -1));
+            const char *msg = lua_tostring(L, -1);
+            if (msg && strstr(msg, "interrupted!"))
+                c->interrupted = 1;     /* Ctrl-C landed inside the callback */
+            else
+                nn_error_set(err, NN_EARG, "callback %s: %s", method, msg ? msg : "error");
             lua_pop(L, 2);
             return 1;
         }
@@ -265,6 +269,10 @@ static int run_callbacks(fit_ctx *c, const char *method, int index, const nn_fit
 static int fit_callback(void *ud, const nn_fit_event *ev, nn_error *err)
 {
     fit_ctx *c = ud;
+    if (repl_interrupted()) {
+        c->interrupted = 1;
+        return 1;
+    }
     c->epoch = ev->epoch;
     c->batch = ev->batch;
     switch (ev->kind) {
@@ -461,6 +469,7 @@ static int model_evaluate(lua_State *L)
     repl_progress_begin(&c.bar, stdout, c.verbose ? 1 : 0, batches);
     double r[NN_MAX_METRICS + 1];
     nn_error err;
+    nn_error_clear(&err);
     nn_status st = nn_model_evaluate(m, x, y, bs, r, fit_callback, &c, &err);
     if (st == NN_ESTOP && c.interrupted) {
         repl_clear_interrupt();
@@ -484,6 +493,7 @@ static int model_predict(lua_State *L)
     c.L = L;
     c.m = m;
     nn_error err;
+    nn_error_clear(&err);
     nn_tensor *p = nn_model_predict(m, x, bs, fit_callback, &c, &err);
     if (!p) {
         if (c.interrupted) {

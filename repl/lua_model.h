@@ -41,6 +41,22 @@ int repl_custom_layer_field(lua_State *L, const nn_layer *l, const char *key);
 /* Layer constructors, activations, regularizers, optimizers and losses (lua_layers.c). */
 void repl_open_layers(lua_State *L, int nn);
 
+/* Keyword arguments every layer constructor shares (lua_layers.c): name,
+** input_shape, input_dim applied to `l`; an activation, initializer or
+** regularizer read from field `key` of the options table at `opts`; the first
+** positional integer or field `key` (Dense{32} or Dense{units = 32}). */
+void repl_layer_apply_common(lua_State *L, int opts, nn_layer *l, const char *fname);
+nn_activation repl_layer_read_activation(lua_State *L, int opts, const char *fname);
+nn_initializer repl_layer_read_initializer(lua_State *L, int opts, const char *fname,
+                                           const char *key, nn_init_kind def);
+nn_regularizer repl_layer_read_regularizer(lua_State *L, int opts, const char *fname,
+                                           const char *key);
+lua_Integer repl_layer_positional_int(lua_State *L, int opts, const char *fname,
+                                      const char *key);
+
+/* Conv2D, pooling, Flatten, ... and nn.gradcheck (lua_toolbox.c). */
+void repl_open_toolbox(lua_State *L, int nn);
+
 /* Read an optimizer given to compile (a name or an nn.Optimizer) and return a
 ** new nn_optimizer the caller owns; raises a Lua error on a bad value. */
 nn_optimizer *repl_optimizer_from_arg(lua_State *L, int idx);

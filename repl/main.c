@@ -88,6 +88,9 @@ static int parse_args(int argc, char **argv, options *o)
             repl_set_lesson(v);
         } else if ((v = option_value(argc, argv, &i, "--lang"))) {
             repl_set_lang(v);
+        } else if (strcmp(a, "--lesson") == 0 || strcmp(a, "--lang") == 0) {
+            fprintf(stderr, "nnscope: '%s' needs a value after it\n", a);
+            return 0;
         } else {
             fprintf(stderr, "nnscope: unknown option '%s' (try --help)\n", a);
             return 0;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lua_tensor.h"
+
 #define TOP_ITEMS 10        /* array items shown in the printed table */
 #define TOP_KEYS 20         /* other keys shown in the printed table */
 #define NESTED_ITEMS 5      /* the same for a table inside it */
@@ -116,6 +118,16 @@ static int has_tostring(lua_State *L, int idx)
 
 static void add_table(repl_text *t, int idx, int depth);
 
+/* A tensor inside a table, in one line: tensor(shape=(60000, 28, 28), dtype=uint8). */
+static void add_tensor_summary(repl_text *t, const nn_tensor *x)
+{
+    repl_text_add(t, "tensor(shape=(");
+    for (int i = 0; i < x->ndim; i++)
+        repl_text_addf(t, "%s%d", i ? ", " : "", x->shape[i]);
+    repl_text_addf(t, "%s), dtype=%s)", x->ndim == 1 ? "," : "",
+                   x->dtype == NN_U8 ? "uint8" : "float32");
+}
+
 /* A value inside a table. */
 static void add_nested(repl_text *t, int idx, int depth)
 {
@@ -136,6 +148,14 @@ static void add_nested(repl_text *t, int idx, int depth)
     case LUA_TFUNCTION:
         repl_text_add(t, "<function>");
         break;
+    case LUA_TUSERDATA: {
+        const nn_tensor *x = repl_tensor_test(L, idx);
+        if (x)
+            add_tensor_summary(t, x);
+        else
+            add_short_tostring(t, idx);
+        break;
+    }
     default:
         add_short_tostring(t, idx);
         break;

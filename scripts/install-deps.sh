@@ -10,6 +10,7 @@ packages=(
     fonts-dejavu-core fonts-wqy-microhei
     dataset-fashion-mnist
     xvfb xauth
+    tmux python3
 )
 if [ "${1:-}" = "--bench" ]; then
     packages+=(python3-torch python3-numpy)

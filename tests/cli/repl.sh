@@ -143,7 +143,8 @@ check "--version prints NN_VERSION" \
 
 run_cmd "" --help
 check "--help prints the usage" \
-    eval '[ "$rc" -eq 0 ] && has "$out" "usage:" && has "$out" "--headless" && has "$out" "-e CODE"'
+    eval '[ "$rc" -eq 0 ] && has "$out" "usage:" && has "$out" "--headless" \
+          && has "$out" "-e CODE"'
 
 run_cmd "" --no-such-option
 check "an unknown option is refused" \
@@ -154,6 +155,10 @@ check "--headless, --lesson, --lang, --auto are accepted" test "$out" = "ok" -a 
 
 run_cmd "" -e
 check "-e without a chunk is refused" eval '[ "$rc" -eq 1 ] && has "$err" "needs a Lua chunk"'
+
+run_cmd "" --lesson
+check "--lesson without a value is refused" \
+    eval '[ "$rc" -eq 1 ] && has "$err" "'"'"'--lesson'"'"' needs a value"'
 
 # ------------------------------------------------------------ with a terminal
 
@@ -205,7 +210,9 @@ type_line "1+1"
 tcheck "terminal: 1+1 prints 2" wait_for $'> 1+1\n2\n>'
 
 keys -l "abc"
+wait_for "> abc"    # ^C flushes unread input: let readline take abc first
 keys C-c
+wait_for "abc^C"
 type_line "40+2"
 tcheck "terminal: Ctrl-C at the prompt clears the line and gives a fresh prompt" \
     wait_for $'> abc^C\n> 40+2\n42\n>'
@@ -234,9 +241,11 @@ tcheck "terminal: Tab completes obj:fi to obj:fit" wait_for $'> obj:fit()\nfitte
 keys C-d
 tcheck "terminal: Ctrl-D quits with status 0" wait_for "EXITED rc=0"
 
-# History: kept in $HOME/.nnscope_history, recalled in a new session.
+# History: kept in $HOME/.nnscope_history, recalled in a new session; a
+# multi-line chunk comes back as one entry.
 history_recalled() {
-    wait_for $'> 6*7\n42\n' && grep -qx '6\*7' "$tmp/home/.nnscope_history"
+    wait_for $'> for i = 1, 1 do\nprint(\'hist\', i)\nend\nhist' \
+        && wait_for $'> 6*7\n42\n' && grep -qx '6\*7' "$tmp/home/.nnscope_history"
 }
 history_untouched() {
     wait_for $'> 1+2\n3\n' && ! grep -q '1+2' "$tmp/home/.nnscope_history"
@@ -246,10 +255,17 @@ mkdir -p "$tmp/home"
 start HOME="$tmp/home" NNSCOPE_NO_HISTORY=
 type_line "6*7"
 wait_for "42"
+type_line "for i = 1, 1 do"
+type_line "print('hist', i)"
+type_line "end"
+wait_for "hist"
 keys C-d
 wait_for "EXITED"
 start HOME="$tmp/home" NNSCOPE_NO_HISTORY=
 keys Up
+keys Enter
+wait_for "hist"
+keys Up Up
 keys Enter
 tcheck "terminal: history is kept across sessions" history_recalled
 keys C-d

@@ -177,6 +177,12 @@ test("show: values that are not tables print as tostring does", function()
   assert(__show(false) == "false")
 end)
 
+test("show: tensors inside a table print as one line", function()
+  local s = __show({nn.zeros{2, 3}, b = nn.zeros{4}})
+  assert(s == "{tensor(shape=(2, 3), dtype=float32), b = tensor(shape=(4,), dtype=float32)}", s)
+  assert(__show(nn.zeros{2, 3}) == tostring(nn.zeros{2, 3}))   -- alone: its own tostring
+end)
+
 test("show: a table that refers to itself", function()
   local t = {name = "loop"}
   t.self = t
@@ -250,6 +256,20 @@ test("help: objects documented by their metatable's __name", function()
   local obj = setmetatable({}, {__name = "test.Widget", __index = {spin = function() end}})
   __doc(nil, {name = "test.Widget", text = "A widget that spins."})
   contains(__help_text(obj), "A widget that spins.")
+end)
+
+test("help: an undocumented method names the types that have it", function()
+  local reg = debug.getregistry()
+  reg["test.Gadget"] = {__name = "test.Gadget", __index = {whirl_zz = function() end}}
+  reg["test.Gizmo"] = {__name = "test.Gizmo", __methods = {whirl_zz = function() end}}
+  local t = __help_text("whirl_zz")
+  assert(t == "whirl_zz: a method of test.Gadget, test.Gizmo objects (obj:whirl_zz(...)), " ..
+         "not documented yet.\n" or
+         t == "whirl_zz: a method of test.Gizmo, test.Gadget objects (obj:whirl_zz(...)), " ..
+         "not documented yet.\n", t)
+  contains(__help_text("Gizmo:whirl_zz"), "a method of test.Gizmo objects")
+  contains(__help_text("Other:whirl_zz"), "No help for 'Other:whirl_zz'")
+  reg["test.Gadget"], reg["test.Gizmo"] = nil, nil
 end)
 
 test("help: undocumented values are described", function()
