@@ -98,6 +98,12 @@ FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libnn.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NN_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libnn.a $(NN_LIBS)
+# The table-to-tensor target links the Lua tensor bindings and Lua itself.
+$(BUILD)/fuzz/fuzz_tensor_table: tests/fuzz/fuzz_tensor_table.c tests/fuzz/fuzz.h \
+                                 $(BUILD)/repl/lua_tensor.o $(BUILD)/libnn.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(REPL_CFLAGS) $(NN_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(BUILD)/repl/lua_tensor.o $(BUILD)/libnn.a $(REPL_LIBS) $(NN_LIBS)
 fuzz-build: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz:
 	@scripts/install-deps.sh --fuzz

@@ -7,13 +7,15 @@
 **   one MLP training step (forward, loss, backward, Adam) at batch 1 and 32
 **   cblas_sgemm GFLOP/s at 2048^3 and at the models' own shapes
 **   peak memory (ru_maxrss) of a process that trains the MLP on all the data
+**   (layers) where one training step's time goes, stage by stage
 **
 ** Each result is one JSON object per line on stdout, with the same "work" names
 ** as the PyTorch script, so scripts/bench.sh can pair them. Loading and
 ** converting the data are not timed; fit's shuffle, batch gather and training
 ** are. Rows whose layers are not in this build print {"work": ..., "na": "..."}.
 **
-** Usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem] [--epochs N] [--seed S]
+** Usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem,layers] [--epochs N] [--seed S]
+**                 [--config LABEL]
 ** (--epochs: more training epochs, to profile the training loop with perf;
 ** --seed: another seed than 42, to see how much accuracy varies with it)
 */
@@ -51,6 +53,17 @@ static void die(const char *what, const nn_error *err)
 {
     fprintf(stderr, "bench_nn: %s: %s\n", what, err ? err->msg : "failed");
     exit(1);
+}
+
+/* The label of this run's configuration in the results ("default", or what
+** scripts/bench.sh passes with --config, e.g. for OPENBLAS_NUM_THREADS=1). */
+static const char *config = "default";
+
+/* Start one JSON result line: {"impl": ..., "config": ..., "work": "<prefix><suffix>", */
+static void record(const char *impl, const char *prefix, const char *suffix)
+{
+    printf("{\"impl\": \"%s\", \"config\": \"%s\", \"work\": \"%s%s\", ", impl, config, prefix,
+           suffix);
 }
 
 /* ------------------------------------------------------------------ data */
@@ -223,8 +236,8 @@ static nn_model *build_cnn(void)
     c2.activation.kind = NN_ACT_RELU;
     nn_pool2d_options p = nn_pool2d_defaults(2, 2);
     nn_layer *layers[] = {
-        nn_conv2d_new(&c1, &err), nn_maxpool2d_new(&p, &err),
-        nn_conv2d_new(&c2, &err), nn_maxpool2d_new(&p, &err),
+        nn_conv2d_new(&c1, &err), nn_max_pooling2d_new(&p, &err),
+        nn_conv2d_new(&c2, &err), nn_max_pooling2d_new(&p, &err),
         nn_flatten_new(&err), dense(64, NN_ACT_RELU), dense(10, NN_ACT_SOFTMAX),
     };
     for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
@@ -300,16 +313,16 @@ static void bench_model(const char *name, nn_model *m, const dataset *train, con
     if (!prob)
         die("predict", &err);
     double acc = test_accuracy(prob, test);
-    printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s_epoch\", "
-           "\"seconds\": %.6f, \"samples_per_s\": %.1f, \"samples\": %d, \"batch\": %d, "
+    record("nnscope", name, "_epoch");
+    printf("\"seconds\": %.6f, \"samples_per_s\": %.1f, \"samples\": %d, \"batch\": %d, "
            "\"batches\": %ld, \"loss\": %.6f, \"test_acc\": %.6f, \"gflops\": %.3f, "
            "\"seed\": %llu}\n",
-           name, t_fit, (double)train->n * epochs / t_fit, train->n * epochs, batch, batches,
+           t_fit, (double)train->n * epochs / t_fit, train->n * epochs, batch, batches,
            loss, acc, train_flops * train->n * epochs / t_fit * 1e-9, (unsigned long long)seed);
-    printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s_predict\", "
-           "\"seconds\": %.6f, \"samples_per_s\": %.1f, \"samples\": %d, \"batch\": 1000, "
+    record("nnscope", name, "_predict");
+    printf("\"seconds\": %.6f, \"samples_per_s\": %.1f, \"samples\": %d, \"batch\": 1000, "
            "\"gflops\": %.3f}\n",
-           name, t_pred, test->n / t_pred, test->n, predict_flops * test->n / t_pred * 1e-9);
+           t_pred, test->n / t_pred, test->n, predict_flops * test->n / t_pred * 1e-9);
     fflush(stdout);
     nn_tensor_free(prob);
     nn_tensor_free(x);
@@ -343,14 +356,77 @@ static void bench_steps(const dataset *train, int reps)
         }
         qsort(times, (size_t)reps, sizeof *times, cmp_double);
         double med = times[reps / 2];
-        printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"mlp_step_b%d\", "
-               "\"seconds\": %.9f, \"us\": %.3f, \"batch\": %d, \"reps\": %d, "
-               "\"gflops\": %.3f}\n", B, med, med * 1e6, B, reps,
+        record("nnscope", "mlp_step_b", B == 1 ? "1" : "32");
+        printf("\"seconds\": %.9f, \"us\": %.3f, \"batch\": %d, \"reps\": %d, "
+               "\"gflops\": %.3f}\n", med, med * 1e6, B, reps,
                mlp_train_flops() * B / med * 1e-9);
         fflush(stdout);
     }
     free(times);
     nn_model_free(m);
+}
+
+/* Where one training step's time goes: each layer's forward and backward, the
+** loss, and the optimizer update, timed stage by stage (the stepping API) over
+** `reps` steps on the first B rows; prints the median of each stage. */
+static void bench_layers(const char *name, nn_model *m, const dataset *train, int B, int image,
+                         int reps)
+{
+    nn_error err;
+    nn_tensor *x = as_input(train->x, image), xb, yb;
+    nn_tensor_borrow_rows(&xb, x, 0, B);
+    nn_tensor_borrow_rows(&yb, train->y, 0, B);
+    int n = m->n_nodes, stages = 2 * n + 3;
+    double *t = calloc((size_t)stages * reps, sizeof *t);
+    if (!t)
+        die("layers", NULL);
+    for (int r = -5; r < reps; r++) {     /* five steps first to allocate the buffers */
+        double *row = t + (size_t)(r < 0 ? 0 : r) * stages, t0 = now(), t1;
+        nn_status st = nn_model_begin_forward(m, &xb, &err);
+        row[0] = (t1 = now()) - t0;
+        for (int i = 0; i < n && st == NN_OK; i++) {
+            st = nn_model_forward_node(m, i, 1, &err);
+            row[1 + i] = (t0 = now()) - t1;
+            t1 = t0;
+        }
+        if (st == NN_OK)
+            st = nn_model_begin_backward(m, &yb, NULL, &err);
+        row[1 + n] = (t0 = now()) - t1;
+        for (int i = n - 1; i >= 0 && st == NN_OK; i--) {
+            st = nn_model_backward_node(m, i, &err);
+            row[2 + n + i] = (t1 = now()) - t0;
+            t0 = t1;
+        }
+        if (st == NN_OK)
+            st = nn_model_apply_gradients(m, &err);
+        row[2 + 2 * n] = now() - t0;
+        if (st != NN_OK)
+            die("step by stage", &err);
+    }
+    double *col = malloc((size_t)reps * sizeof *col);
+    for (int k = 0; k < stages; k++) {
+        for (int r = 0; r < reps; r++)
+            col[r] = t[(size_t)r * stages + k];
+        qsort(col, (size_t)reps, sizeof *col, cmp_double);
+        char stage[96];
+        if (k == 0)
+            snprintf(stage, sizeof stage, "keep input");
+        else if (k <= n)
+            snprintf(stage, sizeof stage, "forward %s", m->nodes[k - 1].layer->name);
+        else if (k == n + 1)
+            snprintf(stage, sizeof stage, "loss");
+        else if (k < stages - 1)
+            snprintf(stage, sizeof stage, "backward %s", m->nodes[k - n - 2].layer->name);
+        else
+            snprintf(stage, sizeof stage, "optimizer (%s)", nn_optim_name(m->optimizer));
+        record("nnscope", name, "_stage");
+        printf("\"batch\": %d, \"index\": %d, \"stage\": \"%s\", \"us\": %.3f}\n", B, k,
+               stage, col[reps / 2] * 1e6);
+    }
+    fflush(stdout);
+    free(col);
+    free(t);
+    nn_tensor_free(x);
 }
 
 /* GFLOP/s of C(MxN) = op(A) op(B), op(A) MxK, repeated for at least 0.3 s. */
@@ -376,9 +452,9 @@ static void bench_sgemm(const char *label, int M, int N, int K, int ta, int tb)
         reps++;
         t = now() - t0;
     } while (t < 0.3);
-    printf("{\"impl\": \"openblas\", \"config\": \"default\", \"work\": \"sgemm_%s\", "
-           "\"m\": %d, \"n\": %d, \"k\": %d, \"seconds\": %.9f, \"gflops\": %.3f, "
-           "\"threads\": %d, \"openblas\": \"%s\"}\n", label, M, N, K, t / reps,
+    record("openblas", "sgemm_", label);
+    printf("\"m\": %d, \"n\": %d, \"k\": %d, \"seconds\": %.9f, \"gflops\": %.3f, "
+           "\"threads\": %d, \"openblas\": \"%s\"}\n", M, N, K, t / reps,
            2.0 * M * N * K * reps / t * 1e-9, openblas_get_num_threads(), openblas_get_config());
     fflush(stdout);
     free(a);
@@ -397,19 +473,21 @@ static void bench_memory(const dataset *train)
         die("fit", &err);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"mlp_peak_mem\", "
-           "\"via\": \"bench_nn\", \"mb\": %.1f, \"samples\": %d}\n", ru.ru_maxrss / 1024.0,
+    record("nnscope", "mlp_peak_mem", "");
+    printf("\"via\": \"bench_nn\", \"mb\": %.1f, \"samples\": %d}\n", ru.ru_maxrss / 1024.0,
            train->n);
     fflush(stdout);
     nn_model_free(m);
 }
 
+#if !BENCH_HAVE_CNN
 static void not_available(const char *work, const char *why)
 {
-    printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s\", \"na\": \"%s\"}\n",
-           work, why);
+    record("nnscope", work, "");
+    printf("\"na\": \"%s\"}\n", why);
     fflush(stdout);
 }
+#endif
 
 /* ------------------------------------------------------------------ main */
 
@@ -431,13 +509,15 @@ int main(int argc, char **argv)
             quick = 1;
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             only = argv[++i];
+        } else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            config = argv[++i];
         } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             seed = strtoull(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--epochs") == 0 && i + 1 < argc) {
             epochs = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
         } else {
-            fprintf(stderr, "usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem] "
-                    "[--epochs N] [--seed S]\n");
+            fprintf(stderr, "usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem,layers] "
+                    "[--epochs N] [--seed S] [--config LABEL]\n");
             return 2;
         }
     }
@@ -445,7 +525,7 @@ int main(int argc, char **argv)
     if (!dir || !*dir)
         dir = DATA_DIR;
     int need_data = wants(only, "mlp") || wants(only, "cnn") || wants(only, "step") ||
-                    wants(only, "mem");
+                    wants(only, "mem") || wants(only, "layers");
     dataset train = {0}, test = {0};
     if (need_data) {
         train = load_split(dir, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -470,6 +550,16 @@ int main(int argc, char **argv)
     }
     if (wants(only, "step"))
         bench_steps(&train, quick ? 200 : 1000);
+    if (wants(only, "layers")) {
+        nn_model *m = build_mlp();
+        bench_layers("mlp", m, &train, 32, 0, quick ? 100 : 500);
+        nn_model_free(m);
+#if BENCH_HAVE_CNN
+        m = build_cnn();
+        bench_layers("cnn", m, &train, 128, 1, quick ? 10 : 40);
+        nn_model_free(m);
+#endif
+    }
     if (wants(only, "mem"))
         bench_memory(&train);
     if (wants(only, "sgemm")) {

@@ -3,8 +3,8 @@
 ** Each output pixel is the dot product of a kh x kw x in window of the input
 ** with each of the `filters` kernels, plus a bias, through an optional fused
 ** activation. The kernel is stored as Keras stores it: (kh, kw, in, filters).
-** Computed as one matrix product per batch (im2col, then cblas_sgemm); a very
-** large batch is cut into chunks so the im2col buffer stays bounded.
+** Computed as matrix products: im2col, then cblas_sgemm, over as many whole
+** samples at a time as fit a 4 MiB im2col buffer (the whole batch when it fits).
 */
 #ifndef NN_CONV2D_H
 #define NN_CONV2D_H
@@ -29,7 +29,8 @@ nn_conv2d_options nn_conv2d_defaults(int filters, int kh, int kw);
 /* A new Conv2D layer (unbuilt: the kernel is made when the input shape is known).
 ** NN_EARG for a non-positive filters, kernel size or stride. Building fails with
 ** NN_ESHAPE when the input is not (height, width, channels) or the kernel does
-** not fit in it. The caller owns the layer (nn_layer_free). */
+** not fit in it, NN_ENOMEM when the kernel or the output of one sample has more
+** than INT_MAX elements. The caller owns the layer (nn_layer_free). */
 nn_layer *nn_conv2d_new(const nn_conv2d_options *opt, nn_error *err);
 
 /* col[(b, oh, ow), (i, j, c)] = x[b, oh sh - pad_top + i, ow sw - pad_left + j, c],

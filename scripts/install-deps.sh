@@ -10,10 +10,11 @@ packages=(
     fonts-dejavu-core fonts-wqy-microhei
     dataset-fashion-mnist
     xvfb xauth
-    tmux
+    tmux python3
+    python3-numpy           # the tests read saved model files with numpy
 )
 if [ "${1:-}" = "--bench" ]; then
-    packages+=(python3-torch python3-numpy)
+    packages+=(python3-torch)
 fi
 if [ "${1:-}" = "--fuzz" ]; then     # make fuzz: clang and its libFuzzer runtime
     packages+=(clang libclang-rt-dev)

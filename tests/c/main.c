@@ -6,6 +6,9 @@
 void suite_tensor(void);
 void suite_dense(void);
 void suite_model(void);
+void suite_json(void);
+void suite_safetensors(void);
+void suite_save(void);
 void suite_data(void);
 void suite_step(void);
 void suite_optim(void);
@@ -19,12 +22,16 @@ void suite_layers(void);
 void suite_batchnorm(void);
 void suite_merge(void);
 void suite_gradcheck(void);
+void suite_cnn(void);
 
 int main(void)
 {
     suite_tensor();
     suite_dense();
     suite_model();
+    suite_json();
+    suite_safetensors();
+    suite_save();
     suite_data();
     suite_step();
     suite_optim();
@@ -38,5 +45,6 @@ int main(void)
     suite_batchnorm();
     suite_merge();
     suite_gradcheck();
+    suite_cnn();
     return 0;
 }
