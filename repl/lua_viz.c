@@ -318,7 +318,7 @@ static const struct viz_doc {
      "they apply, decision boundary and feature maps. It follows fit live and stays\n"
      "responsive at the prompt. With --headless or no display nothing opens, but\n"
      "viz.snapshot still renders every panel.",
-     "viz.show(model)\nmodel:fit(x, y, {epochs = 5})"},
+     "viz.show(model)"},
     {"close", "viz.close()", "Closes the window. Training and the session go on.", NULL},
     {"is_open", "viz.is_open()", "true while the window (or its headless canvas) is open.",
      NULL},
@@ -331,12 +331,12 @@ static const struct viz_doc {
     {"select", "viz.select{layer = i, unit = j}",
      "Selects a layer (number from 1, or name) and a unit in it; every panel follows.\n"
      "In the window: arrows, or a click on a node, tile or column.",
-     "viz.select{layer = 1, unit = 7}\nviz.select{layer = \"dense_1\"}"},
+     "viz.show(model)\nviz.select{layer = 1, unit = 2}"},
     {"sample", "viz.sample(x [, label])",
      "Shows input x (one sample) instead of the last batch's: the network's activations\n"
      "and the prediction follow it as training goes. viz.sample(i) picks the i-th sample\n"
      "of the last batch; viz.sample() goes back.",
-     "viz.sample(x_test:slice(1, 1), 9)"},
+     "viz.show(model)  -- a model on 3 inputs\nviz.sample(nn.tensor{0.5, 0.1, 0.9}, 1)"},
     {"points", "viz.points(x, y)",
      "The points the decision boundary draws (x with 2 columns, y the classes); by\n"
      "default the points of the batches it has seen.", NULL},
@@ -348,7 +348,7 @@ static const struct viz_doc {
     {"snapshot", "viz.snapshot(\"file.png\" [, panel])",
      "Saves what the window shows (or one panel alone) as a PNG at the window's size;\n"
      "works headless too.",
-     "viz.snapshot(\"weights.png\", \"weights\")"},
+     "viz.show(model)\nviz.snapshot(\"/tmp/weights.png\", \"weights\")"},
     {"fps", "viz.fps(n)", "Redraws at most n times a second (30 by default).", NULL},
     {"pause", "viz.pause([on])",
      "Pauses training at the next batch (viz.pause(false) resumes), like space in the\n"
@@ -365,11 +365,10 @@ int luaopen_viz(lua_State *L)
     };
     luaL_newlib(L, fns);
     repl_doc(L, -1, "viz", "viz",
-             "The window: viz.show(model), viz.close(), viz.panel(name),\n"
-             "viz.select{layer =, unit =}, viz.sample(x), viz.snapshot(\"file.png\" [, panel]),\n"
-             "viz.fps(n), viz.is_open(), viz.classes{...}, viz.points(x, y), viz.pause().\n"
-             "Keys in the window: space pause, n step, s save, 1-7 and Tab panels,\n"
-             "arrows layer and unit, [ ] sample, l log scale, x stop training.",
+             "The window: viz.show(model), then panel, select, sample, snapshot, fps, close,\n"
+             "is_open, classes, points, pause. Keys in the window: space pause, n step,\n"
+             "s save, 1-7 and Tab panels, arrows layer and unit, [ ] sample, l log scale,\n"
+             "x stop training.",
              "viz.show(model)");
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         char name[64];
