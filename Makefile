@@ -24,7 +24,7 @@ REPL_LIBS   = $(shell pkg-config --libs lua5.4 readline 2>/dev/null)
 NN_SRC   := $(wildcard nn/*.c)
 VIZ_SRC  := $(wildcard viz/*.c)
 REPL_SRC := $(wildcard repl/*.c)
-TEST_SRC := $(wildcard tests/c/*.c)
+TEST_SRC := $(wildcard tests/c/*.c) tests/test.c
 VIZT_SRC := $(wildcard tests/viz/*.c)
 
 NN_OBJ   := $(NN_SRC:%.c=$(BUILD)/%.o)
@@ -66,8 +66,9 @@ $(BUILD)/nnscope: $(REPL_OBJ) $(BUILD)/libviz.a $(BUILD)/libnn.a
 	    $(REPL_LIBS) $(VIZ_LIBS) $(NN_LIBS)
 $(BUILD)/test_nn: $(TEST_OBJ) $(BUILD)/libnn.a
 	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libnn.a $(NN_LIBS)
-$(BUILD)/test_viz: $(VIZT_OBJ) $(BUILD)/libviz.a $(BUILD)/libnn.a
-	$(CC) $(CFLAGS) -o $@ $(VIZT_OBJ) $(BUILD)/libviz.a $(BUILD)/libnn.a $(VIZ_LIBS) $(NN_LIBS)
+$(BUILD)/test_viz: $(VIZT_OBJ) $(BUILD)/tests/test.o $(BUILD)/libviz.a $(BUILD)/libnn.a
+	$(CC) $(CFLAGS) -o $@ $(VIZT_OBJ) $(BUILD)/tests/test.o $(BUILD)/libviz.a $(BUILD)/libnn.a \
+	    $(VIZ_LIBS) $(NN_LIBS)
 
 run: $(BUILD)/nnscope
 	./$(BUILD)/nnscope
@@ -97,6 +98,12 @@ FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libnn.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(NN_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libnn.a $(NN_LIBS)
+# The table-to-tensor target links the Lua tensor bindings and Lua itself.
+$(BUILD)/fuzz/fuzz_tensor_table: tests/fuzz/fuzz_tensor_table.c tests/fuzz/fuzz.h \
+                                 $(BUILD)/repl/lua_tensor.o $(BUILD)/libnn.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(REPL_CFLAGS) $(NN_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(BUILD)/repl/lua_tensor.o $(BUILD)/libnn.a $(REPL_LIBS) $(NN_LIBS)
 fuzz-build: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz:
 	@scripts/install-deps.sh --fuzz

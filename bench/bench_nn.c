@@ -7,13 +7,14 @@
 **   one MLP training step (forward, loss, backward, Adam) at batch 1 and 32
 **   cblas_sgemm GFLOP/s at 2048^3 and at the models' own shapes
 **   peak memory (ru_maxrss) of a process that trains the MLP on all the data
+**   (layers) where one training step's time goes, stage by stage
 **
 ** Each result is one JSON object per line on stdout, with the same "work" names
 ** as the PyTorch script, so scripts/bench.sh can pair them. Loading and
 ** converting the data are not timed; fit's shuffle, batch gather and training
 ** are. Rows whose layers are not in this build print {"work": ..., "na": "..."}.
 **
-** Usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem] [--epochs N] [--seed S]
+** Usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem,layers] [--epochs N] [--seed S]
 ** (--epochs: more training epochs, to profile the training loop with perf;
 ** --seed: another seed than 42, to see how much accuracy varies with it)
 */
@@ -223,8 +224,8 @@ static nn_model *build_cnn(void)
     c2.activation.kind = NN_ACT_RELU;
     nn_pool2d_options p = nn_pool2d_defaults(2, 2);
     nn_layer *layers[] = {
-        nn_conv2d_new(&c1, &err), nn_maxpool2d_new(&p, &err),
-        nn_conv2d_new(&c2, &err), nn_maxpool2d_new(&p, &err),
+        nn_conv2d_new(&c1, &err), nn_max_pooling2d_new(&p, &err),
+        nn_conv2d_new(&c2, &err), nn_max_pooling2d_new(&p, &err),
         nn_flatten_new(&err), dense(64, NN_ACT_RELU), dense(10, NN_ACT_SOFTMAX),
     };
     for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
@@ -353,6 +354,69 @@ static void bench_steps(const dataset *train, int reps)
     nn_model_free(m);
 }
 
+/* Where one training step's time goes: each layer's forward and backward, the
+** loss, and the optimizer update, timed stage by stage (the stepping API) over
+** `reps` steps on the first B rows; prints the median of each stage. */
+static void bench_layers(const char *name, nn_model *m, const dataset *train, int B, int image,
+                         int reps)
+{
+    nn_error err;
+    nn_tensor *x = as_input(train->x, image), xb, yb;
+    nn_tensor_borrow_rows(&xb, x, 0, B);
+    nn_tensor_borrow_rows(&yb, train->y, 0, B);
+    int n = m->n_nodes, stages = 2 * n + 3;
+    double *t = calloc((size_t)stages * reps, sizeof *t);
+    if (!t)
+        die("layers", NULL);
+    for (int r = -5; r < reps; r++) {     /* five steps first to allocate the buffers */
+        double *row = t + (size_t)(r < 0 ? 0 : r) * stages, t0 = now(), t1;
+        nn_status st = nn_model_begin_forward(m, &xb, &err);
+        row[0] = (t1 = now()) - t0;
+        for (int i = 0; i < n && st == NN_OK; i++) {
+            st = nn_model_forward_node(m, i, 1, &err);
+            row[1 + i] = (t0 = now()) - t1;
+            t1 = t0;
+        }
+        if (st == NN_OK)
+            st = nn_model_begin_backward(m, &yb, NULL, &err);
+        row[1 + n] = (t0 = now()) - t1;
+        for (int i = n - 1; i >= 0 && st == NN_OK; i--) {
+            st = nn_model_backward_node(m, i, &err);
+            row[2 + n + i] = (t1 = now()) - t0;
+            t0 = t1;
+        }
+        if (st == NN_OK)
+            st = nn_model_apply_gradients(m, &err);
+        row[2 + 2 * n] = now() - t0;
+        if (st != NN_OK)
+            die("step by stage", &err);
+    }
+    double *col = malloc((size_t)reps * sizeof *col);
+    for (int k = 0; k < stages; k++) {
+        for (int r = 0; r < reps; r++)
+            col[r] = t[(size_t)r * stages + k];
+        qsort(col, (size_t)reps, sizeof *col, cmp_double);
+        char stage[96];
+        if (k == 0)
+            snprintf(stage, sizeof stage, "keep input");
+        else if (k <= n)
+            snprintf(stage, sizeof stage, "forward %s", m->nodes[k - 1].layer->name);
+        else if (k == n + 1)
+            snprintf(stage, sizeof stage, "loss");
+        else if (k < stages - 1)
+            snprintf(stage, sizeof stage, "backward %s", m->nodes[k - n - 2].layer->name);
+        else
+            snprintf(stage, sizeof stage, "optimizer (%s)", nn_optim_name(m->optimizer));
+        printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s_stage\", "
+               "\"batch\": %d, \"index\": %d, \"stage\": \"%s\", \"us\": %.3f}\n", name, B, k,
+               stage, col[reps / 2] * 1e6);
+    }
+    fflush(stdout);
+    free(col);
+    free(t);
+    nn_tensor_free(x);
+}
+
 /* GFLOP/s of C(MxN) = op(A) op(B), op(A) MxK, repeated for at least 0.3 s. */
 static void bench_sgemm(const char *label, int M, int N, int K, int ta, int tb)
 {
@@ -404,12 +468,14 @@ static void bench_memory(const dataset *train)
     nn_model_free(m);
 }
 
+#if !BENCH_HAVE_CNN
 static void not_available(const char *work, const char *why)
 {
     printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s\", \"na\": \"%s\"}\n",
            work, why);
     fflush(stdout);
 }
+#endif
 
 /* ------------------------------------------------------------------ main */
 
@@ -436,7 +502,7 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--epochs") == 0 && i + 1 < argc) {
             epochs = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
         } else {
-            fprintf(stderr, "usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem] "
+            fprintf(stderr, "usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem,layers] "
                     "[--epochs N] [--seed S]\n");
             return 2;
         }
@@ -445,7 +511,7 @@ int main(int argc, char **argv)
     if (!dir || !*dir)
         dir = DATA_DIR;
     int need_data = wants(only, "mlp") || wants(only, "cnn") || wants(only, "step") ||
-                    wants(only, "mem");
+                    wants(only, "mem") || wants(only, "layers");
     dataset train = {0}, test = {0};
     if (need_data) {
         train = load_split(dir, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -470,6 +536,16 @@ int main(int argc, char **argv)
     }
     if (wants(only, "step"))
         bench_steps(&train, quick ? 200 : 1000);
+    if (wants(only, "layers")) {
+        nn_model *m = build_mlp();
+        bench_layers("mlp", m, &train, 32, 0, quick ? 100 : 500);
+        nn_model_free(m);
+#if BENCH_HAVE_CNN
+        m = build_cnn();
+        bench_layers("cnn", m, &train, 128, 1, quick ? 10 : 40);
+        nn_model_free(m);
+#endif
+    }
     if (wants(only, "mem"))
         bench_memory(&train);
     if (wants(only, "sgemm")) {

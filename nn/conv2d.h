@@ -3,8 +3,8 @@
 ** Each output pixel is the dot product of a kh x kw x in window of the input
 ** with each of the `filters` kernels, plus a bias, through an optional fused
 ** activation. The kernel is stored as Keras stores it: (kh, kw, in, filters).
-** Computed as one matrix product per batch (im2col, then cblas_sgemm); a very
-** large batch is cut into chunks so the im2col buffer stays bounded.
+** Computed as matrix products: im2col, then cblas_sgemm, over as many whole
+** samples at a time as fit a 4 MiB im2col buffer (the whole batch when it fits).
 */
 #ifndef NN_CONV2D_H
 #define NN_CONV2D_H

@@ -8,7 +8,7 @@
 
 nn_gradcheck_options nn_gradcheck_defaults(void)
 {
-    nn_gradcheck_options o = {.training = 1, .step = 1e-2, .max_checks = 0};
+    nn_gradcheck_options o = {.training = 1, .step = 1e-2, .max_checks = 1000};
     return o;
 }
 
@@ -76,9 +76,13 @@ static nn_status compare(check *c, float *v, const float *analytic, size_t n, do
         free(num);
         return nn_error_set(err, NN_ENOMEM, "gradcheck: out of memory");
     }
+    /* m distinct indices in order, each subset equally likely (Knuth's selection
+    ** sampling: take index j with probability (still needed) / (still left)) */
+    for (size_t j = 0, got = 0; got < m; j++)
+        if (m == n || (double)nn_rng_uniform(rng) * (double)(n - j) < (double)(m - got))
+            idx[got++] = j;
     nn_status st = NN_OK;
     for (size_t i = 0; i < m && st == NN_OK; i++) {
-        idx[i] = m == n ? i : nn_rng_below(rng, (uint32_t)n);
         float keep = v[idx[i]];
         float up = (float)(keep + h), down = (float)(keep - h);
         double Lu = 0.0, Ld = 0.0;
@@ -141,8 +145,14 @@ static nn_status prepare(check *c, int n_inputs, const nn_tensor *const *x, nn_r
                 l->in_shape[k].dim[i - 1] = x[k]->shape[i];
         }
         nn_status st = l->ops->build(l, rng, err);
-        if (st != NN_OK)
+        if (st != NN_OK) {
+            for (int k = 0; k < l->n_params; k++) {     /* leave the layer unbuilt */
+                nn_tensor_free(l->params[k].value);
+                nn_tensor_free(l->params[k].grad);
+            }
+            l->n_params = 0;
             return st;
+        }
         l->built = 1;
     }
     if (n_inputs != l->n_inputs)

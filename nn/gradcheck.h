@@ -37,16 +37,18 @@ typedef struct nn_gradcheck_report {
 typedef struct nn_gradcheck_options {
     int training;           /* forward in training mode (1); Dropout's mask stays fixed */
     double step;            /* h (1e-2) */
-    size_t max_checks;      /* per tensor; larger tensors are sampled at random (0: all) */
+    size_t max_checks;      /* per tensor (1000); a larger one is sampled at random;
+                            ** 0: every value */
 } nn_gradcheck_options;
 
-/* training 1, step 1e-2, max_checks 0 (every value). */
+/* training 1, step 1e-2, max_checks 1000. */
 nn_gradcheck_options nn_gradcheck_defaults(void);
 
 /* Check layer `l` on the batch x[0..n_inputs-1] (first axis = batch, float32).
 ** Builds the layer from the inputs' shapes when it is not built (with `rng`),
 ** then compares analytic and numeric gradients of every input and every
 ** trainable parameter. r and the sampled indices come from `rng`.
+** Costs two forward passes per value compared.
 ** The layer is left as it was found (parameter values, moving statistics, its
 ** generator's state), except that its parameters' .grad hold the analytic
 ** gradients of L. NN_ESHAPE when an input does not match the layer's input shape;

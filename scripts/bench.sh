@@ -35,6 +35,14 @@ qflag=()
 [ "$quick" = "1" ] && qflag=(--quick)
 ncpu=$(nproc)
 
+# Other work on the machine skews every number: say so in the results.
+load_start=$(cut -d' ' -f1 /proc/loadavg)
+echo "{\"impl\": \"machine\", \"work\": \"load\", \"start\": $load_start}" >>"$raw"
+if awk "BEGIN { exit !($load_start > 0.5) }"; then
+    echo "bench: warning: load average $load_start before starting; other processes will" \
+         "slow down both sides unevenly"
+fi
+
 echo "bench: building"
 make -s -j2 build/bench_nn
 have_nnscope=1

@@ -106,6 +106,11 @@ def build(res, rounds, quick):
     out("Medians of %d round%s, nnscope and PyTorch interleaved in each round; loading the"
         " data is not timed, shuffling, gathering batches and training are." %
         (rounds, "" if rounds == 1 else "s"))
+    load = res.first("machine", "load", "start")
+    if load is not None and load > 0.5:
+        out("")
+        out("**Warning: the load average was %.2f when the run started: other processes shared"
+            " the cores, and the numbers are noisier than they should be.**" % load)
     if quick:
         out("")
         out("**Quick run (BENCH_QUICK=1): 6,000 training samples instead of 60,000 and fewer"

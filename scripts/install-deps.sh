@@ -11,7 +11,7 @@ packages=(
     dataset-fashion-mnist
     xvfb xauth
     python3-numpy           # the tests read saved model files with numpy
-    tmux
+    tmux python3
 )
 if [ "${1:-}" = "--bench" ]; then
     packages+=(python3-torch)

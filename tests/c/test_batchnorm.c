@@ -47,8 +47,8 @@ static void batchnorm_statistics_by_hand(void)
     double mean[2] = {3, 2}, var[2] = {3.5, 4};
     for (int n = 0; n < 4; n++)
         for (int c = 0; c < 2; c++)
-            CHECK_NEAR(nn_tensor_f32(y)[n * 2 + c], (xv[n * 2 + c] - mean[c]) / sqrt(var[c] + 1e-3),
-                       1e-5);
+            CHECK_NEAR(nn_tensor_f32(y)[n * 2 + c],
+                       (xv[n * 2 + c] - mean[c]) / sqrt(var[c] + 1e-3), 1e-5);
     nn_tensor_free(y);
 
     /* a second training batch moves the statistics again: with momentum 0.99,

@@ -97,7 +97,8 @@ static void gradcheck_catches_a_wrong_backward(void)
     CHECK(nn_gradcheck_layer(l, x, &rng, &rep, &err) == NN_OK);
     /* dx is half what it should be: relative error |a - 2a| / |2a| = 0.5 */
     CHECK_NEAR(rep.entry[0].worst, 0.5, 1e-3);
-    CHECK_NEAR(rep.entry[0].analytic, 0.5 * rep.entry[0].numeric, 1e-3 * fabs(rep.entry[0].numeric));
+    CHECK_NEAR(rep.entry[0].analytic, 0.5 * rep.entry[0].numeric,
+               1e-3 * fabs(rep.entry[0].numeric));
     CHECK(rep.entry[1].worst < 1e-4);
     CHECK_NEAR(rep.worst, 0.5, 1e-3);
     nn_tensor_free(x);
@@ -161,6 +162,27 @@ static void gradcheck_leaves_the_layer_alone(void)
     nn_layer_free(l);
 }
 
+/* By default a tensor of more than 1000 values is sampled: 1000 of them. */
+static void gradcheck_samples_large_tensors(void)
+{
+    nn_error err;
+    nn_rng rng;
+    nn_rng_seed(&rng, 8);
+    nn_dense_options o = nn_dense_defaults(64);
+    o.activation.kind = NN_ACT_TANH;
+    nn_layer *l = nn_dense_new(&o, &err);
+    int xs[2] = {2, 50};
+    nn_tensor *x = t_randn(&rng, 2, xs);
+    nn_gradcheck_report rep;
+    CHECK(nn_gradcheck_layer(l, x, &rng, &rep, &err) == NN_OK);
+    CHECK(rep.entry[0].checked == 100);
+    CHECK(rep.entry[1].checked == 1000 && rep.entry[1].index < 3200);
+    CHECK(rep.entry[2].checked == 64);
+    CHECK(rep.worst < 1e-2);
+    nn_tensor_free(x);
+    nn_layer_free(l);
+}
+
 static void gradcheck_errors(void)
 {
     nn_error err;
@@ -191,5 +213,6 @@ void suite_gradcheck(void)
     t_run("gradcheck catches a wrong backward", gradcheck_catches_a_wrong_backward);
     t_run("gradcheck on Dense", gradcheck_dense);
     t_run("gradcheck leaves the layer alone", gradcheck_leaves_the_layer_alone);
+    t_run("gradcheck samples large tensors", gradcheck_samples_large_tensors);
     t_run("gradcheck errors", gradcheck_errors);
 }

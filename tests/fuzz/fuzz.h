@@ -18,7 +18,7 @@
 #include "nn/error.h"
 
 /* A path for this process's scratch file `name` (one directory per process, made once). */
-static const char *fuzz_path(const char *name)
+static inline const char *fuzz_path(const char *name)
 {
     static char dir[128];
     static char path[256];
@@ -31,14 +31,14 @@ static const char *fuzz_path(const char *name)
     return path;
 }
 
-static void fuzz_fail(const char *what, const char *detail)
+static inline void fuzz_fail(const char *what, const char *detail)
 {
     fprintf(stderr, "fuzz contract broken: %s (%s)\n", what, detail ? detail : "");
     abort();
 }
 
 /* Write `size` bytes to `path`, as they are or gzip-compressed. */
-static void fuzz_write(const char *path, const uint8_t *data, size_t size, int gzip)
+static inline void fuzz_write(const char *path, const uint8_t *data, size_t size, int gzip)
 {
     if (gzip) {
         gzFile gz = gzopen(path, "wb");
@@ -54,10 +54,10 @@ static void fuzz_write(const char *path, const uint8_t *data, size_t size, int g
 }
 
 /* The set of error classes a reader may fail with, as a bit mask. */
-static unsigned fuzz_class(nn_status st) { return 1u << st; }
+static inline unsigned fuzz_class(nn_status st) { return 1u << st; }
 
 /* A failed read must leave one of the `allowed` error classes and a message. */
-static void fuzz_check_error(nn_status st, const nn_error *err, unsigned allowed)
+static inline void fuzz_check_error(nn_status st, const nn_error *err, unsigned allowed)
 {
     if (st == NN_OK || err->code != st)
         fuzz_fail("the status returned and the error record differ", err->msg);
