@@ -661,14 +661,6 @@ static const char *const docs[][4] = {
      "end}"},
 };
 
-static const char *const module_doc[4] = {
-    "nn.callbacks", "nn.callbacks",
-    "Keras's callbacks for fit: EarlyStopping, ModelCheckpoint, CSVLogger,\n"
-    "LearningRateScheduler, ReduceLROnPlateau, TerminateOnNaN, LambdaCallback.\n"
-    "Any table with on_epoch_end(self, epoch, logs) and the like is a callback\n"
-    "too; fit sets its .model first.",
-    "local cbs = {nn.callbacks.EarlyStopping{patience = 2}, nn.callbacks.TerminateOnNaN()}",
-};
 
 void repl_open_callbacks(lua_State *L, int nn)
 {
@@ -684,6 +676,5 @@ void repl_open_callbacks(lua_State *L, int nn)
         repl_doc(L, -1, name, docs[i][1], docs[i][2], docs[i][3]);
         lua_pop(L, 1);
     }
-    repl_doc(L, -1, module_doc[0], module_doc[1], module_doc[2], module_doc[3]);
     lua_setfield(L, nn, "callbacks");
 }

@@ -55,6 +55,12 @@ static const doc_entry module_docs[] = {
      "names mean_squared_error (mse), mean_absolute_error (mae),\n"
      "categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy.",
      "local loss = nn.losses.SparseCategoricalCrossentropy{from_logits = true}"},
+    {"nn.callbacks", "nn.callbacks",
+     "Callbacks for fit{callbacks = {...}}: EarlyStopping, ModelCheckpoint,\n"
+     "CSVLogger, LearningRateScheduler, ReduceLROnPlateau, TerminateOnNaN,\n"
+     "LambdaCallback. Any Lua table with on_epoch_end(self, epoch, logs) and the\n"
+     "other on_* methods works as a callback too.",
+     "local stop = nn.callbacks.EarlyStopping{monitor = \"val_loss\", patience = 2}"},
     {"nn.regularizers", "nn.regularizers",
      "Weight penalties for kernel_regularizer, bias_regularizer and\n"
      "activity_regularizer: l1, l2, l1_l2. The penalty is part of the reported\n"

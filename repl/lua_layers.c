@@ -321,6 +321,7 @@ void repl_loss_from_arg(lua_State *L, int idx, nn_loss *out)
     nn_error err;
     const char *name = NULL;
     int from_logits = 0;
+    idx = lua_absindex(L, idx);     /* fields are pushed below */
     if (lua_type(L, idx) == LUA_TSTRING) {
         name = lua_tostring(L, idx);
     } else if (luaL_testudata(L, idx, LOSS_MT) || lua_istable(L, idx)) {
@@ -390,6 +391,7 @@ static int new_optimizer(lua_State *L)
         lua_rawseti(L, -2, 1);
         lua_replace(L, 1);
     }
+    int has_options = !lua_isnoneornil(L, 1);
     nn_error err;
     nn_optimizer *o = nn_optim_new(kind, &err);
     if (!o)
@@ -398,7 +400,7 @@ static int new_optimizer(lua_State *L)
     u->o = o;
     u->owned = 0;
     luaL_setmetatable(L, OPTIMIZER_MT);
-    if (!lua_isnoneornil(L, 1)) {
+    if (has_options) {
         repl_check_options(L, 1, nn_optim_name(o), optimizer_options, 1);
         lua_geti(L, 1, 1);                  /* SGD(0.1): the learning rate, positionally */
         if (!lua_isnil(L, -1))

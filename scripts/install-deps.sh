@@ -10,8 +10,8 @@ packages=(
     fonts-dejavu-core fonts-wqy-microhei
     dataset-fashion-mnist
     xvfb xauth
-    python3-numpy           # the tests read saved model files with numpy
     tmux python3
+    python3-numpy           # the tests read saved model files with numpy
 )
 if [ "${1:-}" = "--bench" ]; then
     packages+=(python3-torch)

@@ -43,16 +43,48 @@ viz_color viz_cmap_grey(float t)
     return c;
 }
 
+/* Tables of each map at LUT_N + 1 evenly spaced points, filled on first use:
+** a heat map colours a hundred thousand cells per frame. The ends and the
+** middle are exact entries. */
+#define LUT_N 1024
+static viz_color lut_div[LUT_N + 1], lut_vir[LUT_N + 1];
+static int lut_ready;
+
+static void lut_fill(void)
+{
+    for (int i = 0; i <= LUT_N; i++) {
+        lut_div[i] = viz_cmap_diverging(2.0f * i / LUT_N - 1.0f);
+        lut_vir[i] = viz_cmap_viridis((float)i / LUT_N);
+    }
+    lut_ready = 1;
+}
+
+/* Entry of t in [0, 1] (clamped; NaN gives -1). */
+static int lut_index(float t)
+{
+    if (isnan(t))
+        return -1;
+    t = t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t;
+    return (int)lrintf(t * LUT_N);
+}
+
 viz_color viz_scale_color(const viz_scale *s, float v)
 {
-    float span = s->hi - s->lo;
+    if (!lut_ready)
+        lut_fill();
+    float span = s->hi - s->lo, t;
+    int i;
     switch (s->cmap) {
     case VIZ_CMAP_DIVERGING:
         if (v >= s->mid)
-            return viz_cmap_diverging(s->hi > s->mid ? (v - s->mid) / (s->hi - s->mid) : 0.0f);
-        return viz_cmap_diverging(s->mid > s->lo ? (v - s->mid) / (s->mid - s->lo) : 0.0f);
+            t = s->hi > s->mid ? (v - s->mid) / (s->hi - s->mid) : 0.0f;
+        else
+            t = s->mid > s->lo ? (v - s->mid) / (s->mid - s->lo) : 0.0f;
+        i = lut_index(0.5f + 0.5f * t);
+        return i < 0 ? viz_rgb(VIZ_ZERO) : lut_div[i];
     case VIZ_CMAP_VIRIDIS:
-        return viz_cmap_viridis(span > 0.0f ? (v - s->lo) / span : 0.0f);
+        i = lut_index(span > 0.0f ? (v - s->lo) / span : 0.0f);
+        return lut_vir[i < 0 ? 0 : i];
     case VIZ_CMAP_GREY:
         return viz_cmap_grey(span > 0.0f ? (v - s->lo) / span : 0.0f);
     }

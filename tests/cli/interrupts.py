@@ -97,7 +97,11 @@ class Session:
         return False
 
     def finish(self, timeout=20):
-        """Ctrl-D at the prompt; returns the exit status."""
+        """Ctrl-D at the prompt; returns the exit status. Waits for the prompt first:
+        between commands the terminal is in cooked mode, where a Ctrl-D typed ahead is
+        an end-of-file for a read nobody makes, and is lost (as in any readline program)."""
+        self.expect(PROMPT)
+        time.sleep(0.1)
         self.send("\x04")
         end = time.time() + timeout
         while time.time() < end:

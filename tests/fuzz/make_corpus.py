@@ -103,6 +103,36 @@ def cifar_seeds():
     write("cifar", "empty", b"")
 
 
+def tensor_table_seeds():
+    # the little stack language of fuzz_tensor_table.c: one byte an instruction
+    NUM, TABLE, APPEND, SETK, STR, TRUE, TENSOR, DUP, NIL, POP = range(10)
+
+    def num(i):
+        return bytes([NUM, i])
+
+    def row(*items):
+        out = bytes([TABLE])
+        for it in items:
+            out += it + bytes([APPEND])
+        return out
+
+    one, two, three, nan, inf = num(1), num(11), num(4), num(12), num(7)
+    write("tensor_table", "number", one)
+    write("tensor_table", "vector", row(one, two, three))
+    write("tensor_table", "matrix", row(row(one, two), row(three, one)))
+    write("tensor_table", "ragged", row(row(one, two), row(three)))
+    write("tensor_table", "nan_inf_ints", row(nan, inf, num(255), num(130), num(6)))
+    write("tensor_table", "string_inside", row(one, bytes([STR, 1])))
+    write("tensor_table", "empty", bytes([TABLE]))
+    write("tensor_table", "empty_inner", row(bytes([TABLE]), bytes([TABLE])))
+    write("tensor_table", "hole", bytes([TABLE]) + one + bytes([SETK, 3]) + two + bytes([SETK, 5]))
+    write("tensor_table", "tensors", row(bytes([TENSOR, 0x15]), bytes([TENSOR, 0x15])))
+    write("tensor_table", "tensor_u8", bytes([TENSOR, 0x96]))
+    write("tensor_table", "self_nested", bytes([TABLE, DUP, 0, APPEND, DUP, 0, APPEND]))
+    write("tensor_table", "five_deep", row(row(row(row(row(one))))))
+    write("tensor_table", "boolean", bytes([TRUE]))
+
+
 def json_seeds():
     write("json", "object", b'{"a": [1, -2.5e3, true, false, null, "x\\u00e9\\n"], "b": {}}')
     write("json", "nested", b"[[[[{\"k\": [0.125, 1e-7]}]]]]")
@@ -187,47 +217,16 @@ def model_seeds():
         [("dense/kernel", "F32", (3, 2), kernel)], [("nnscope_version", "0.1.0")]))
 
 
-def tensor_table_seeds():
-    # the little stack language of fuzz_tensor_table.c: one byte an instruction
-    NUM, TABLE, APPEND, SETK, STR, TRUE, TENSOR, DUP, NIL, POP = range(10)
-
-    def num(i):
-        return bytes([NUM, i])
-
-    def row(*items):
-        out = bytes([TABLE])
-        for it in items:
-            out += it + bytes([APPEND])
-        return out
-
-    one, two, three, nan, inf = num(1), num(11), num(4), num(12), num(7)
-    write("tensor_table", "number", one)
-    write("tensor_table", "vector", row(one, two, three))
-    write("tensor_table", "matrix", row(row(one, two), row(three, one)))
-    write("tensor_table", "ragged", row(row(one, two), row(three)))
-    write("tensor_table", "nan_inf_ints", row(nan, inf, num(255), num(130), num(6)))
-    write("tensor_table", "string_inside", row(one, bytes([STR, 1])))
-    write("tensor_table", "empty", bytes([TABLE]))
-    write("tensor_table", "empty_inner", row(bytes([TABLE]), bytes([TABLE])))
-    write("tensor_table", "hole", bytes([TABLE]) + one + bytes([SETK, 3]) + two + bytes([SETK, 5]))
-    write("tensor_table", "tensors", row(bytes([TENSOR, 0x15]), bytes([TENSOR, 0x15])))
-    write("tensor_table", "tensor_u8", bytes([TENSOR, 0x96]))
-    write("tensor_table", "self_nested", bytes([TABLE, DUP, 0, APPEND, DUP, 0, APPEND]))
-    write("tensor_table", "five_deep", row(row(row(row(row(one))))))
-    write("tensor_table", "boolean", bytes([TRUE]))
-
-
 def main():
-    for target in ("idx", "csv", "cifar", "json", "safetensors", "model",
-                   "tensor_table"):
+    for target in ("idx", "csv", "cifar", "tensor_table", "json", "safetensors", "model"):
         shutil.rmtree(os.path.join(ROOT, target), ignore_errors=True)
     idx_seeds()
     csv_seeds()
     cifar_seeds()
+    tensor_table_seeds()
     json_seeds()
     safetensors_seeds()
     model_seeds()
-    tensor_table_seeds()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,12 @@ local needs_files = {
   ["nn.datasets.mnist.load_data"] = true,
   ["nn.datasets.cifar10.load_data"] = true,
   ["nn.data.from_csv"] = true,
+  -- these write or read model files in the working directory
+  ["Model:save"] = true,
+  ["Model:save_weights"] = true,
+  ["Model:load_weights"] = true,
+  ["nn.models.load_model"] = true,
+  ["nn.models.save_model"] = true,
 }
 
 -- The types whose methods are documented one by one: metatable name, prefix.
@@ -111,8 +117,11 @@ end)
 
 -- Run each example in a fresh environment of its own, quietly (help and timeit
 -- write through io.write).
+-- Examples of model methods may use `model`: a small compiled one is there.
 local function run_example(name, code)
-  local env = setmetatable({print = function() end}, {__index = _G})
+  local model = nn.Sequential{nn.Dense{2, activation = "softmax", input_dim = 3}}
+  model:compile{optimizer = "adam", loss = "sparse_categorical_crossentropy"}
+  local env = setmetatable({print = function() end, model = model}, {__index = _G})
   local chunk, err = load(code, "=example of " .. name, "t", env)
   if not chunk then return false, err end
   local write = io.write
