@@ -38,6 +38,13 @@ static void idle(void *ud)
     }
 }
 
+/* After each training batch: tell the status line where fit is, then pump. */
+static int fit_batch(const nn_model *m, const nn_fit_event *ev)
+{
+    viz_fit_progress(ev->epoch, ev->epochs, ev->batch, ev->batches);
+    return viz_on_batch(m);
+}
+
 /* Forget the shown model (the window closed, or shows another). */
 static void release_model(lua_State *L)
 {
@@ -79,7 +86,7 @@ static int open_window(lua_State *L, int w, int h)
     }
     viz_set_interrupt_check(repl_interrupted);
     repl_set_idle_hook(idle, NULL);
-    repl_fit_hook = viz_on_batch;
+    repl_fit_hook = fit_batch;
     return 0;
 }
 
