@@ -15,6 +15,7 @@
 ** are. Rows whose layers are not in this build print {"work": ..., "na": "..."}.
 **
 ** Usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem,layers] [--epochs N] [--seed S]
+**                 [--config LABEL]
 ** (--epochs: more training epochs, to profile the training loop with perf;
 ** --seed: another seed than 42, to see how much accuracy varies with it)
 */
@@ -52,6 +53,17 @@ static void die(const char *what, const nn_error *err)
 {
     fprintf(stderr, "bench_nn: %s: %s\n", what, err ? err->msg : "failed");
     exit(1);
+}
+
+/* The label of this run's configuration in the results ("default", or what
+** scripts/bench.sh passes with --config, e.g. for OPENBLAS_NUM_THREADS=1). */
+static const char *config = "default";
+
+/* Start one JSON result line: {"impl": ..., "config": ..., "work": "<prefix><suffix>", */
+static void record(const char *impl, const char *prefix, const char *suffix)
+{
+    printf("{\"impl\": \"%s\", \"config\": \"%s\", \"work\": \"%s%s\", ", impl, config, prefix,
+           suffix);
 }
 
 /* ------------------------------------------------------------------ data */
@@ -301,16 +313,16 @@ static void bench_model(const char *name, nn_model *m, const dataset *train, con
     if (!prob)
         die("predict", &err);
     double acc = test_accuracy(prob, test);
-    printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s_epoch\", "
-           "\"seconds\": %.6f, \"samples_per_s\": %.1f, \"samples\": %d, \"batch\": %d, "
+    record("nnscope", name, "_epoch");
+    printf("\"seconds\": %.6f, \"samples_per_s\": %.1f, \"samples\": %d, \"batch\": %d, "
            "\"batches\": %ld, \"loss\": %.6f, \"test_acc\": %.6f, \"gflops\": %.3f, "
            "\"seed\": %llu}\n",
-           name, t_fit, (double)train->n * epochs / t_fit, train->n * epochs, batch, batches,
+           t_fit, (double)train->n * epochs / t_fit, train->n * epochs, batch, batches,
            loss, acc, train_flops * train->n * epochs / t_fit * 1e-9, (unsigned long long)seed);
-    printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s_predict\", "
-           "\"seconds\": %.6f, \"samples_per_s\": %.1f, \"samples\": %d, \"batch\": 1000, "
+    record("nnscope", name, "_predict");
+    printf("\"seconds\": %.6f, \"samples_per_s\": %.1f, \"samples\": %d, \"batch\": 1000, "
            "\"gflops\": %.3f}\n",
-           name, t_pred, test->n / t_pred, test->n, predict_flops * test->n / t_pred * 1e-9);
+           t_pred, test->n / t_pred, test->n, predict_flops * test->n / t_pred * 1e-9);
     fflush(stdout);
     nn_tensor_free(prob);
     nn_tensor_free(x);
@@ -344,9 +356,9 @@ static void bench_steps(const dataset *train, int reps)
         }
         qsort(times, (size_t)reps, sizeof *times, cmp_double);
         double med = times[reps / 2];
-        printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"mlp_step_b%d\", "
-               "\"seconds\": %.9f, \"us\": %.3f, \"batch\": %d, \"reps\": %d, "
-               "\"gflops\": %.3f}\n", B, med, med * 1e6, B, reps,
+        record("nnscope", "mlp_step_b", B == 1 ? "1" : "32");
+        printf("\"seconds\": %.9f, \"us\": %.3f, \"batch\": %d, \"reps\": %d, "
+               "\"gflops\": %.3f}\n", med, med * 1e6, B, reps,
                mlp_train_flops() * B / med * 1e-9);
         fflush(stdout);
     }
@@ -407,8 +419,8 @@ static void bench_layers(const char *name, nn_model *m, const dataset *train, in
             snprintf(stage, sizeof stage, "backward %s", m->nodes[k - n - 2].layer->name);
         else
             snprintf(stage, sizeof stage, "optimizer (%s)", nn_optim_name(m->optimizer));
-        printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s_stage\", "
-               "\"batch\": %d, \"index\": %d, \"stage\": \"%s\", \"us\": %.3f}\n", name, B, k,
+        record("nnscope", name, "_stage");
+        printf("\"batch\": %d, \"index\": %d, \"stage\": \"%s\", \"us\": %.3f}\n", B, k,
                stage, col[reps / 2] * 1e6);
     }
     fflush(stdout);
@@ -440,9 +452,9 @@ static void bench_sgemm(const char *label, int M, int N, int K, int ta, int tb)
         reps++;
         t = now() - t0;
     } while (t < 0.3);
-    printf("{\"impl\": \"openblas\", \"config\": \"default\", \"work\": \"sgemm_%s\", "
-           "\"m\": %d, \"n\": %d, \"k\": %d, \"seconds\": %.9f, \"gflops\": %.3f, "
-           "\"threads\": %d, \"openblas\": \"%s\"}\n", label, M, N, K, t / reps,
+    record("openblas", "sgemm_", label);
+    printf("\"m\": %d, \"n\": %d, \"k\": %d, \"seconds\": %.9f, \"gflops\": %.3f, "
+           "\"threads\": %d, \"openblas\": \"%s\"}\n", M, N, K, t / reps,
            2.0 * M * N * K * reps / t * 1e-9, openblas_get_num_threads(), openblas_get_config());
     fflush(stdout);
     free(a);
@@ -461,8 +473,8 @@ static void bench_memory(const dataset *train)
         die("fit", &err);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"mlp_peak_mem\", "
-           "\"via\": \"bench_nn\", \"mb\": %.1f, \"samples\": %d}\n", ru.ru_maxrss / 1024.0,
+    record("nnscope", "mlp_peak_mem", "");
+    printf("\"via\": \"bench_nn\", \"mb\": %.1f, \"samples\": %d}\n", ru.ru_maxrss / 1024.0,
            train->n);
     fflush(stdout);
     nn_model_free(m);
@@ -471,8 +483,8 @@ static void bench_memory(const dataset *train)
 #if !BENCH_HAVE_CNN
 static void not_available(const char *work, const char *why)
 {
-    printf("{\"impl\": \"nnscope\", \"config\": \"default\", \"work\": \"%s\", \"na\": \"%s\"}\n",
-           work, why);
+    record("nnscope", work, "");
+    printf("\"na\": \"%s\"}\n", why);
     fflush(stdout);
 }
 #endif
@@ -497,13 +509,15 @@ int main(int argc, char **argv)
             quick = 1;
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             only = argv[++i];
+        } else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            config = argv[++i];
         } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
             seed = strtoull(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--epochs") == 0 && i + 1 < argc) {
             epochs = atoi(argv[++i]) > 0 ? atoi(argv[i]) : 1;
         } else {
             fprintf(stderr, "usage: bench_nn [--quick] [--only mlp,cnn,step,sgemm,mem,layers] "
-                    "[--epochs N] [--seed S]\n");
+                    "[--epochs N] [--seed S] [--config LABEL]\n");
             return 2;
         }
     }

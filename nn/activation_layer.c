@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "registry.h"
+
 static nn_status act_build(nn_layer *l, nn_rng *rng, nn_error *err)
 {
     l->out_shape = l->in_shape[0];
@@ -42,7 +44,10 @@ static int activation_config(const nn_layer *l, char *buf, size_t len)
 
 static int alpha_config(const nn_layer *l, char *buf, size_t len)
 {
-    return snprintf(buf, len, "\"alpha\": %g", (double)l->act.alpha);
+    size_t at = 0;
+    nn_config_append(buf, len, &at, "\"alpha\": ");
+    nn_config_float(buf, len, &at, l->act.alpha);
+    return (int)at;
 }
 
 static int relu_config(const nn_layer *l, char *buf, size_t len)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "registry.h"
+
 typedef struct batchnorm_impl {
     nn_batchnorm_options opt;
     int C;
@@ -218,10 +220,27 @@ static void batchnorm_destroy(nn_layer *l)
 static int batchnorm_config(const nn_layer *l, char *buf, size_t len)
 {
     const batchnorm_impl *b = l->impl;
-    return snprintf(buf, len, "\"axis\": %d, \"momentum\": %g, \"epsilon\": %g, \"center\": %s, "
-                    "\"scale\": %s", b->opt.axis, (double)b->opt.momentum,
-                    (double)b->opt.epsilon, b->opt.center ? "true" : "false",
-                    b->opt.scale ? "true" : "false");
+    const nn_batchnorm_options *o = &b->opt;
+    size_t at = 0;
+    nn_config_append(buf, len, &at, "\"axis\": %d, \"momentum\": ", o->axis);
+    nn_config_float(buf, len, &at, o->momentum);
+    nn_config_append(buf, len, &at, ", \"epsilon\": ");
+    nn_config_float(buf, len, &at, o->epsilon);
+    nn_config_append(buf, len, &at, ", \"center\": %s, \"scale\": %s, \"beta_initializer\": ",
+                     o->center ? "true" : "false", o->scale ? "true" : "false");
+    nn_config_initializer(buf, len, &at, o->beta_initializer);
+    nn_config_append(buf, len, &at, ", \"gamma_initializer\": ");
+    nn_config_initializer(buf, len, &at, o->gamma_initializer);
+    nn_config_append(buf, len, &at, ", \"moving_mean_initializer\": ");
+    nn_config_initializer(buf, len, &at, o->moving_mean_initializer);
+    nn_config_append(buf, len, &at, ", \"moving_variance_initializer\": ");
+    nn_config_initializer(buf, len, &at, o->moving_variance_initializer);
+    nn_config_append(buf, len, &at, ", \"beta_regularizer\": ");
+    nn_config_regularizer(buf, len, &at, o->beta_regularizer);
+    nn_config_append(buf, len, &at, ", \"gamma_regularizer\": ");
+    nn_config_regularizer(buf, len, &at, o->gamma_regularizer);
+    nn_config_append(buf, len, &at, ", \"beta_constraint\": null, \"gamma_constraint\": null");
+    return (int)at;
 }
 
 static const nn_layer_ops batchnorm_ops = {

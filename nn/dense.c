@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "registry.h"
+
 typedef struct dense_impl {
     nn_dense_options opt;
 } dense_impl;
@@ -125,12 +127,26 @@ static void dense_destroy(nn_layer *l)
     free(l->impl);
 }
 
+/* Keras's Dense.get_config() entries after name, trainable and dtype. */
 static int dense_config(const nn_layer *l, char *buf, size_t len)
 {
     const dense_impl *d = l->impl;
-    return snprintf(buf, len, "\"units\": %d, \"activation\": \"%s\", \"use_bias\": %s",
-                    d->opt.units, nn_activation_name(d->opt.activation.kind),
-                    d->opt.use_bias ? "true" : "false");
+    size_t at = 0;
+    nn_config_append(buf, len, &at, "\"units\": %d, \"activation\": \"%s\", \"use_bias\": %s",
+                     d->opt.units, nn_activation_name(d->opt.activation.kind),
+                     d->opt.use_bias ? "true" : "false");
+    nn_config_append(buf, len, &at, ", \"kernel_initializer\": ");
+    nn_config_initializer(buf, len, &at, d->opt.kernel_initializer);
+    nn_config_append(buf, len, &at, ", \"bias_initializer\": ");
+    nn_config_initializer(buf, len, &at, d->opt.bias_initializer);
+    nn_config_append(buf, len, &at, ", \"kernel_regularizer\": ");
+    nn_config_regularizer(buf, len, &at, d->opt.kernel_regularizer);
+    nn_config_append(buf, len, &at, ", \"bias_regularizer\": ");
+    nn_config_regularizer(buf, len, &at, d->opt.bias_regularizer);
+    nn_config_append(buf, len, &at, ", \"activity_regularizer\": ");
+    nn_config_regularizer(buf, len, &at, d->opt.activity_regularizer);
+    nn_config_append(buf, len, &at, ", \"kernel_constraint\": null, \"bias_constraint\": null");
+    return (int)at;
 }
 
 static const nn_layer_ops dense_ops = {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "registry.h"
+
 typedef struct dropout_impl {
     nn_dropout_options opt;
     nn_rng own;                 /* the seeded generator, or the one used without a model */
@@ -90,11 +92,15 @@ static void dropout_destroy(nn_layer *l)
 static int dropout_config(const nn_layer *l, char *buf, size_t len)
 {
     const dropout_impl *d = l->impl;
+    size_t at = 0;
+    nn_config_append(buf, len, &at, "\"rate\": ");
+    nn_config_float(buf, len, &at, d->opt.rate);
     if (d->opt.seed >= 0)
-        return snprintf(buf, len, "\"rate\": %g, \"noise_shape\": null, \"seed\": %lld",
-                        (double)d->opt.rate, (long long)d->opt.seed);
-    return snprintf(buf, len, "\"rate\": %g, \"noise_shape\": null, \"seed\": null",
-                    (double)d->opt.rate);
+        nn_config_append(buf, len, &at, ", \"noise_shape\": null, \"seed\": %lld",
+                         (long long)d->opt.seed);
+    else
+        nn_config_append(buf, len, &at, ", \"noise_shape\": null, \"seed\": null");
+    return (int)at;
 }
 
 static const nn_layer_ops dropout_ops = {

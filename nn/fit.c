@@ -250,6 +250,10 @@ static nn_status fit_epoch(fit_state *s, int epoch, nn_error *err)
     int batches = (n + bs - 1) / bs;
     if (opt->steps_per_epoch > 0 && opt->steps_per_epoch < batches)
         batches = opt->steps_per_epoch;
+    /* each epoch's order depends on the generator alone (not on the previous
+    ** epoch's), so a model saved and loaded between epochs shuffles the same */
+    for (int i = 0; i < n; i++)
+        s->order[i] = i;
     if (opt->shuffle)
         nn_rng_shuffle(&m->rng, s->order, (size_t)n);
     double sums[NN_MAX_METRICS + 1] = {0}, r[NN_MAX_METRICS + 1], means[2 * (NN_MAX_METRICS + 1)];
@@ -354,8 +358,6 @@ nn_status nn_model_fit(nn_model *m, const nn_tensor *x, const nn_tensor *y,
     s.order = malloc((size_t)s.n_train * sizeof *s.order);
     if (!s.order)
         return nn_error_set(err, NN_ENOMEM, "fit: out of memory");
-    for (int i = 0; i < s.n_train; i++)
-        s.order[i] = i;
     m->stop_training = 0;
     st = NN_OK;
     for (int e = opt->initial_epoch; e < opt->epochs && st == NN_OK && !m->stop_training; e++)

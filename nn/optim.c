@@ -114,6 +114,18 @@ static nn_status make_slots(nn_optimizer *o, nn_param *const *params, int n, nn_
     return NN_OK;
 }
 
+nn_status nn_optim_build(nn_optimizer *o, nn_param *const *params, int n, nn_error *err)
+{
+    if (o->kind == NN_OPT_CUSTOM || (o->slots && o->n_params == n))
+        return NN_OK;
+    if (o->slots)
+        nn_optim_reset(o);      /* as nn_optim_step does when the model changed */
+    nn_status st = make_slots(o, params, n, err);
+    if (st != NN_OK)
+        nn_optim_reset(o);
+    return st;
+}
+
 static float *slot(const nn_optimizer *o, int param, int s)
 {
     nn_tensor *t = o->slots[param * NN_OPT_SLOTS + s];

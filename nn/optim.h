@@ -57,6 +57,11 @@ const char *nn_optim_name(const nn_optimizer *o);
 ** The parameter list must be the same (same order) at every call. */
 nn_status nn_optim_step(nn_optimizer *o, nn_param *const *params, int n, nn_error *err);
 
+/* Create the state slots for params[0..n-1] now, as the first step would (a
+** model being loaded then fills them from its file). Nothing happens when they
+** exist already for n parameters; a custom optimizer keeps its state itself. */
+nn_status nn_optim_build(nn_optimizer *o, nn_param *const *params, int n, nn_error *err);
+
 /* Forget the state (slots and step count). */
 void nn_optim_reset(nn_optimizer *o);
 

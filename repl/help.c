@@ -816,6 +816,8 @@ void repl_open_help(lua_State *L)
     repl_doc(L, -1, "timeit", "timeit(fn [, n])",
              "Calls fn n times and prints the time per call. Without n it repeats fn\n"
              "for about half a second. fn may also be a string of Lua code.",
-             "timeit(function() return x:matmul(w) end, 100)\ntimeit(\"model:predict(x)\")");
+             "local a = nn.randn{256, 256}\n"
+             "timeit(function() return a:matmul(a) end, 10)\n"
+             "timeit(\"nn.zeros{1000}\")");
     lua_pop(L, 2);
 }

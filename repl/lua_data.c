@@ -782,27 +782,30 @@ static const struct data_doc {
     {"utils.to_categorical", "nn.utils.to_categorical(y [, num_classes])",
      "One-hot rows from class indices: y of N labels gives N x num_classes floats\n"
      "(num_classes defaults to the largest label + 1).",
-     "local y_train = nn.utils.to_categorical(train.y, 10)"},
+     "local y = nn.utils.to_categorical(nn.tensor{0, 2, 1}, 3)   -- 3 one-hot rows"},
     {"utils.normalize", "nn.utils.normalize(x [, axis = -1 [, order = 2]])",
      "x divided by its L2 norm (or L1 with order = 1) along axis, as Keras's\n"
      "normalize; a zero vector stays zero.",
-     "local unit = nn.utils.normalize(x)"},
+     "local unit = nn.utils.normalize(nn.tensor{{3, 4}, {0, 2}})   -- {0.6, 0.8}, {0, 1}"},
     {"utils.train_test_split",
      "nn.utils.train_test_split{x, y, test_size = 0.25, train_size = nil, random_state = nil,\n"
      "                         shuffle = true, stratify = nil}",
      "sklearn's split: returns x_train, x_test, y_train, y_test. test_size is a\n"
      "fraction (test rows: ceil(test_size * n)) or, as an integer, a count;\n"
      "stratify = y keeps each class's share on both sides. seed = ... also works.",
+     "local x, y = nn.datasets.iris.load_data()\n"
      "local x_tr, x_te, y_tr, y_te = nn.utils.train_test_split{x, y, test_size = 0.2,\n"
      "                                                       random_state = 42}"},
     {"utils.shuffle", "nn.utils.shuffle(x [, y, ...] [, {random_state = nil}])",
      "Copies of the arrays with their rows in one random order (sklearn's shuffle).",
+     "local x, y = nn.datasets.iris.load_data()\n"
      "x, y = nn.utils.shuffle(x, y, {random_state = 0})"},
     {"preprocessing.StandardScaler",
      "nn.preprocessing.StandardScaler([{with_mean = true, with_std = true}])",
      "sklearn's scaler: fit(x) learns each column's mean_ and scale_ (standard\n"
      "deviation, 1 for a constant column); transform(x) gives (x - mean_) / scale_;\n"
      "fit_transform(x) does both; inverse_transform undoes it.",
+     "local x_train, x_test = nn.randn{100, 3} * 5 + 2, nn.randn{20, 3} * 5 + 2\n"
      "local scaler = nn.preprocessing.StandardScaler()\n"
      "local x_train_s = scaler:fit_transform(x_train)\n"
      "local x_test_s = scaler:transform(x_test)"},

@@ -385,7 +385,13 @@ static int new_optimizer(lua_State *L)
 {
     lua_settop(L, 1);       /* the userdata pushed below must not be taken for argument 1 */
     nn_optim_kind kind = (nn_optim_kind)lua_tointeger(L, lua_upvalueindex(1));
-    int has_options = !lua_isnoneornil(L, 1);   /* before the userdata takes slot 1 */
+    if (lua_type(L, 1) == LUA_TNUMBER) {    /* SGD(0.1) as Keras: the learning rate */
+        lua_createtable(L, 1, 0);
+        lua_pushvalue(L, 1);
+        lua_rawseti(L, -2, 1);
+        lua_replace(L, 1);
+    }
+    int has_options = !lua_isnoneornil(L, 1);
     nn_error err;
     nn_optimizer *o = nn_optim_new(kind, &err);
     if (!o)

@@ -16,7 +16,7 @@
 
 #define MODEL_MT "nn.Model"
 
-int (*repl_fit_hook)(const nn_model *m);
+int (*repl_fit_hook)(const nn_model *m, const nn_fit_event *ev);
 
 /* Ctrl-C, from the REPL (repl.c). */
 int repl_interrupted(void);
@@ -62,7 +62,7 @@ static void push_unique_name(lua_State *L, const char *prefix)
 
 /* The seed for a new model: nn.utils.set_random_seed's value (registry
 ** "nn.seed", default 42) mixed with a count of models made since. */
-static uint64_t next_model_seed(lua_State *L)
+uint64_t repl_model_next_seed(lua_State *L)
 {
     lua_getfield(L, LUA_REGISTRYINDEX, "nn.seed");
     uint64_t base = lua_isinteger(L, -1) ? (uint64_t)lua_tointeger(L, -1) : 42;
@@ -78,20 +78,41 @@ static uint64_t next_model_seed(lua_State *L)
 int repl_model_push_new(lua_State *L, const char *prefix)
 {
     nn_error err;
-    nn_model *m = nn_model_new(next_model_seed(L), &err);
+    char name[64];
+    push_unique_name(L, prefix);
+    snprintf(name, sizeof name, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    nn_model *m = nn_model_new(repl_model_next_seed(L), &err);
     if (!m)
         return luaL_error(L, "%s", err.msg);
+    return repl_model_push(L, m, name);
+}
+
+int repl_model_push(lua_State *L, nn_model *m, const char *name)
+{
     repl_model *u = lua_newuserdatauv(L, sizeof *u, 1);
     memset(u, 0, sizeof *u);
     u->m = m;
     luaL_setmetatable(L, MODEL_MT);
+    int model = lua_gettop(L);
     lua_createtable(L, 0, 4);
     lua_newtable(L);
     lua_setfield(L, -2, "layers");
-    push_unique_name(L, prefix);
+    lua_pushstring(L, name);
     lua_setfield(L, -2, "name");
-    lua_setiuservalue(L, -2, 1);
-    return lua_gettop(L);
+    lua_setiuservalue(L, model, 1);
+    for (int i = 0; i < m->n_nodes; i++) {     /* a model made elsewhere: wrap its layers */
+        repl_layer_push(L, m->nodes[i].layer);
+        repl_model_adopt_layer(L, model, -1);
+        lua_pop(L, 1);
+    }
+    if (m->compiled) {
+        push_model_table(L, model);
+        repl_optimizer_push_owned(L, m->optimizer, model);
+        lua_setfield(L, -2, "optimizer");
+        lua_pop(L, 1);
+    }
+    return model;
 }
 
 /* model:add(layer): the model takes the layer over. */
@@ -234,14 +255,18 @@ static void push_logs(lua_State *L, const nn_fit_event *ev)
     }
 }
 
-/* Call cb:method(index, logs) for each callback that has it; an error in a
-** callback stops fit with that error. */
+/* Call cb:method(index, logs) for each callback that has it (cb:method(logs)
+** when index < 0: on_train_begin, on_train_end), all with one logs table, so
+** that what a callback adds (Keras's "lr") reaches the later ones. An error in
+** a callback stops fit with that error. */
 static int run_callbacks(fit_ctx *c, const char *method, int index, const nn_fit_event *ev,
                          nn_error *err)
 {
     lua_State *L = c->L;
     if (!c->callbacks)
         return 0;
+    push_logs(L, ev);
+    int logs = lua_gettop(L);
     int n = (int)luaL_len(L, c->callbacks);
     for (int i = 1; i <= n; i++) {
         lua_geti(L, c->callbacks, i);
@@ -250,20 +275,57 @@ static int run_callbacks(fit_ctx *c, const char *method, int index, const nn_fit
             continue;
         }
         lua_pushvalue(L, -2);
-        lua_pushinteger(L, index);
-        push_logs(L, ev);
-        if (lua_pcall(L, 3, 0, 0) != LUA_OK) {
+        if (index >= 0)
+            lua_pushinteger(L, index);
+        lua_pushvalue(L, logs);
+        if (lua_pcall(L, index >= 0 ? 3 : 2, 0, 0) != LUA_OK) {
             const char *msg = lua_tostring(L, -1);
             if (msg && strstr(msg, "interrupted!"))
                 c->interrupted = 1;     /* Ctrl-C landed inside the callback */
             else
                 nn_error_set(err, NN_EARG, "callback %s: %s", method, msg ? msg : "error");
-            lua_pop(L, 2);
+            lua_settop(L, logs - 1);
             return 1;
         }
         lua_pop(L, 1);
     }
+    lua_settop(L, logs - 1);
     return 0;
+}
+
+/* Keras's callback.set_model: each callback table gets .model before training
+** (and anything that is not a table is refused before training starts). */
+static void set_callback_model(lua_State *L, int list, int model)
+{
+    int n = (int)luaL_len(L, list);
+    for (int i = 1; i <= n; i++) {
+        if (lua_geti(L, list, i) != LUA_TTABLE)
+            luaL_error(L, "fit: callbacks[%d] must be a callback (a table with on_epoch_end "
+                       "and the like), not %s", i, luaL_typename(L, -1));
+        lua_pushvalue(L, model);
+        lua_setfield(L, -2, "model");
+        lua_pop(L, 1);
+    }
+}
+
+/* on_train_end gets the last epoch's logs, as in Keras. */
+static int run_train_end(fit_ctx *c, int first_epoch, nn_error *err)
+{
+    const nn_history *h = &c->m->history;
+    const char *names[NN_HISTORY_KEYS];
+    double values[NN_HISTORY_KEYS];
+    nn_fit_event ev = {0};
+    ev.names = names;
+    ev.results = values;
+    if (h->n_epochs > first_epoch) {
+        for (int k = 0; k < h->n_keys; k++) {
+            if (isnan(h->values[k][h->n_epochs - 1]))
+                continue;
+            names[ev.n_results] = h->key[k];
+            values[ev.n_results++] = h->values[k][h->n_epochs - 1];
+        }
+    }
+    return run_callbacks(c, "on_train_end", -1, &ev, err);
 }
 
 static int fit_callback(void *ud, const nn_fit_event *ev, nn_error *err)
@@ -287,8 +349,10 @@ static int fit_callback(void *ud, const nn_fit_event *ev, nn_error *err)
         break;
     case NN_EVENT_BATCH_END:
         repl_progress_update(&c->bar, ev->batch + 1, ev->n_results, ev->names, ev->results, 0);
-        if (repl_fit_hook && repl_fit_hook(c->m))
+        if (repl_fit_hook && repl_fit_hook(c->m, ev)) {
+            c->interrupted = repl_interrupted();    /* Ctrl-C while paused in the window */
             return 1;
+        }
         if (run_callbacks(c, "on_batch_end", ev->batch, ev, err))
             return 1;
         break;
@@ -395,6 +459,16 @@ static void finish_fit(lua_State *L, fit_ctx *c, nn_status st, const nn_error *e
     luaL_error(L, "%s", err->msg);
 }
 
+/* on_train_begin or on_train_end raised an error, or Ctrl-C stopped it. */
+static int train_hook_failed(lua_State *L, fit_ctx *c, const nn_error *err)
+{
+    if (c->interrupted) {
+        repl_clear_interrupt();
+        return luaL_error(L, "interrupted");
+    }
+    return luaL_error(L, "%s", err->msg);
+}
+
 static int model_fit(lua_State *L)
 {
     nn_model *m = repl_model_check(L, 1);
@@ -435,11 +509,15 @@ static int model_fit(lua_State *L)
     nn_error_clear(&err);
     if (c.callbacks) {
         nn_fit_event ev = {0};
-        if (run_callbacks(&c, "on_train_begin", 0, &ev, &err))
-            return luaL_error(L, "%s", err.msg);
+        set_callback_model(L, c.callbacks, 1);
+        if (run_callbacks(&c, "on_train_begin", -1, &ev, &err))
+            return train_hook_failed(L, &c, &err);
     }
     nn_status st = nn_model_fit(m, x, y, &opt, &err);
     finish_fit(L, &c, st, &err);
+    c.interrupted = 0;
+    if (run_train_end(&c, first_epoch, &err))
+        return train_hook_failed(L, &c, &err);
     int steps = opt.batch_size > 0 ? (x->shape[0] + opt.batch_size - 1) / opt.batch_size : 0;
     push_history(L, &m->history, first_epoch, opt.epochs, steps);
     push_model_table(L, 1);
@@ -913,4 +991,6 @@ void repl_open_model(lua_State *L, int nn)
     lua_pop(L, 1);
     repl_open_functional(L, nn);
     repl_open_custom(L, nn);
+    repl_open_save(L, nn);
+    repl_open_callbacks(L, nn);
 }

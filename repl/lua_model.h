@@ -24,6 +24,14 @@ nn_model *repl_model_check(lua_State *L, int idx);
 /* Push a new empty model named "<prefix>", "<prefix>_1", ...; returns its index. */
 int repl_model_push_new(lua_State *L, const char *prefix);
 
+/* Push a model userdata for `m`, made elsewhere (loaded, or built from a config),
+** named `name`: Lua owns it from now on; its layers and (when compiled) its
+** optimizer get their Lua wrappers. Returns its stack index. */
+int repl_model_push(lua_State *L, nn_model *m, const char *name);
+
+/* The seed for the next new model (nn.utils.set_random_seed's, mixed with a count). */
+uint64_t repl_model_next_seed(lua_State *L);
+
 /* Record that the model at model_idx now owns the layer at layer_idx (already
 ** handed to the C model): the layer keeps the model alive and model.layers lists it. */
 void repl_model_adopt_layer(lua_State *L, int model_idx, int layer_idx);
@@ -37,6 +45,13 @@ void repl_open_custom(lua_State *L, int nn);
 /* For a Lua-written layer, push the instance table's field `key` and return 1;
 ** return 0 (pushing nothing) for any other layer. */
 int repl_custom_layer_field(lua_State *L, const nn_layer *l, const char *key);
+
+/* model:save, save_weights, load_weights, get_config, to_json; nn.models.load_model,
+** model_from_config, model_from_json (lua_save.c). */
+void repl_open_save(lua_State *L, int nn);
+
+/* nn.callbacks: EarlyStopping, ModelCheckpoint, CSVLogger, ... (lua_callbacks.c). */
+void repl_open_callbacks(lua_State *L, int nn);
 
 /* Layer constructors, activations, regularizers, optimizers and losses (lua_layers.c). */
 void repl_open_layers(lua_State *L, int nn);
@@ -66,6 +81,6 @@ void repl_loss_from_arg(lua_State *L, int idx, nn_loss *out);
 
 /* Called after each training batch while the window is open (set by lua_viz.c);
 ** returns non-zero to stop training. NULL when there is no window. */
-extern int (*repl_fit_hook)(const nn_model *m);
+extern int (*repl_fit_hook)(const nn_model *m, const nn_fit_event *ev);
 
 #endif

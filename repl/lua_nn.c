@@ -14,5 +14,6 @@ int luaopen_nn(lua_State *L)
     repl_open_tensor(L, nn);
     repl_open_data(L, nn);
     repl_open_model(L, nn);
+    repl_open_docs(L, nn);
     return 1;
 }

@@ -13,5 +13,6 @@ int luaopen_viz(lua_State *L);
 void repl_open_tensor(lua_State *L, int nn);    /* nn.tensor, nn.zeros, ... (lua_tensor.c) */
 void repl_open_data(lua_State *L, int nn);      /* nn.datasets, nn.utils, nn.preprocessing */
 void repl_open_model(lua_State *L, int nn);     /* layers, models, optimizers, losses */
+void repl_open_docs(lua_State *L, int nn);      /* help() entries for all of nn (lua_docs.c) */
 
 #endif

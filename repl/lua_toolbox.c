@@ -113,8 +113,11 @@ static const char *const pool_options[] = {"pool_size", "strides", "padding", "i
 
 static int new_pool(lua_State *L, const char *f, int max)
 {
-    if (lua_isnoneornil(L, 1))
-        lua_newtable(L), lua_replace(L, 1);
+    lua_settop(L, 1);           /* MaxPooling2D() as well as MaxPooling2D{...} */
+    if (lua_isnil(L, 1)) {
+        lua_newtable(L);
+        lua_replace(L, 1);
+    }
     luaL_checktype(L, 1, LUA_TTABLE);
     repl_check_options(L, 1, f, pool_options, 1);
     int p[2], s[2];

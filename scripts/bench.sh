@@ -7,6 +7,7 @@
 #   ob1      - OPENBLAS_NUM_THREADS=1 (the "tuned" setting)
 #   tuned    - OPENBLAS_NUM_THREADS=1 and torch.set_num_threads(nproc): on some machines
 #              PyTorch's default picks fewer intra-op threads than there are cores
+# nnscope runs as it comes, and also with OPENBLAS_NUM_THREADS=1 (for information)
 # and compares nnscope with the best PyTorch configuration of each row. sgemm speed is
 # measured in every round too; once: peak memory of an MLP training run and (when the
 # window is built) training with the window live, offscreen.
@@ -74,9 +75,13 @@ torch_run() {   # torch_run ROUND SEED CONFIG ENV... -- ARGS...
 }
 
 # nnscope runs as a learner gets it: OpenBLAS's own thread count, no tuning variables.
-nn_run() {      # nn_run ROUND SEED WORKS
-    collect "$1" "nnscope (C core)" env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS \
-        build/bench_nn "${qflag[@]}" --seed "$2" --only "$3"
+# It also runs with OPENBLAS_NUM_THREADS=1, for information only (the ratios use the
+# default), to show what OpenBLAS's threads bring or cost on each row.
+nn_run() {      # nn_run ROUND SEED WORKS [CONFIG ENV...]
+    local round=$1 seed=$2 works=$3 cfg=${4:-default}
+    shift 3; [ $# -gt 0 ] && shift
+    collect "$round" "nnscope $cfg (C core)" env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS \
+        "$@" build/bench_nn "${qflag[@]}" --seed "$seed" --only "$works" --config "$cfg"
 }
 
 # Each round uses its own seed (the same for every side in the round): one epoch's test
@@ -85,13 +90,14 @@ nn_run() {      # nn_run ROUND SEED WORKS
 for r in $(seq 1 "$rounds"); do
     seed=$((41 + r))    # rotate the order so no side always runs on a cold (or warm) machine
     case $(( (r - 1) % 3 )) in
-        0) order="nn default ob1 tuned" ;;
-        1) order="default ob1 tuned nn" ;;
-        *) order="tuned nn default ob1" ;;
+        0) order="nn default ob1 nn1 tuned" ;;
+        1) order="default nn1 ob1 tuned nn" ;;
+        *) order="tuned nn default ob1 nn1" ;;
     esac
     for who in $order; do
         case $who in
             nn)      nn_run "$r" "$seed" mlp,cnn,step,sgemm ;;
+            nn1)     nn_run "$r" "$seed" mlp,cnn,step ob1 OPENBLAS_NUM_THREADS=1 ;;
             default) torch_run "$r" "$seed" default -- ;;
             ob1)     torch_run "$r" "$seed" ob1 OPENBLAS_NUM_THREADS=1 -- ;;
             tuned)   torch_run "$r" "$seed" tuned OPENBLAS_NUM_THREADS=1 -- --threads "$ncpu" ;;

@@ -228,6 +228,27 @@ def build(res, rounds, quick):
         out("| " + " | ".join(row) + " |")
     out("")
 
+    # nnscope's own thread configurations, for information
+    out("nnscope as it comes (OpenBLAS's own thread count) and with OPENBLAS_NUM_THREADS=1"
+        " (information only; the ratios above use the first):")
+    out("")
+    out("| work | nnscope default | nnscope OPENBLAS_NUM_THREADS=1 |")
+    out("|---|---|---|")
+    for work, label, key, fmt in (
+            ("mlp_epoch", "MLP epoch", "seconds", fmt_s),
+            ("cnn_epoch", "CNN epoch", "seconds", fmt_s),
+            ("mlp_predict", "MLP predict", "seconds", fmt_s),
+            ("cnn_predict", "CNN predict", "seconds", fmt_s),
+            ("mlp_step_b1", "MLP step, batch 1", "us", lambda v: fmt_num(v) + " us"),
+            ("mlp_step_b32", "MLP step, batch 32", "us", lambda v: fmt_num(v) + " us")):
+        a = res.median("nnscope", "default", work, key)
+        b = res.median("nnscope", "ob1", work, key)
+        if a is None and b is None:
+            continue
+        out("| %s | %s | %s |" % (label, fmt(a) if a is not None else "-",
+                                  fmt(b) if b is not None else "-"))
+    out("")
+
     # GFLOP/s as a fraction of the machine's sgemm speed
     peak = res.median("openblas", "default", "sgemm_2048", "gflops")
     out("Matrix work reached (useful FLOPs of the layers, counted from their shapes), as a"

@@ -11,9 +11,10 @@ packages=(
     dataset-fashion-mnist
     xvfb xauth
     tmux python3
+    python3-numpy           # the tests read saved model files with numpy
 )
 if [ "${1:-}" = "--bench" ]; then
-    packages+=(python3-torch python3-numpy)
+    packages+=(python3-torch)
 fi
 if [ "${1:-}" = "--fuzz" ]; then     # make fuzz: clang and its libFuzzer runtime
     packages+=(clang libclang-rt-dev)

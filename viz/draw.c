@@ -53,6 +53,7 @@ void viz_canvas_free(viz_canvas *c)
 
 void viz_canvas_begin(viz_canvas *c, viz_color bg)
 {
+    viz_flush(c);
     viz_unclip(c);
     SDL_SetRenderDrawColor(c->r, bg.r, bg.g, bg.b, 255);
     SDL_RenderClear(c->r);
@@ -60,6 +61,7 @@ void viz_canvas_begin(viz_canvas *c, viz_color bg)
 
 void viz_canvas_end(viz_canvas *c)
 {
+    viz_flush(c);
     viz_unclip(c);
     viz_text_cache_age(c->text, c->frame);
     c->frame++;
@@ -71,12 +73,14 @@ void viz_clip(viz_canvas *c, SDL_Rect r)
         r.w = 0;
     if (r.h < 0)
         r.h = 0;
+    viz_flush(c);
     c->clip = r;
     SDL_RenderSetClipRect(c->r, &r);
 }
 
 void viz_unclip(viz_canvas *c)
 {
+    viz_flush(c);
     c->clip.w = 0;
     SDL_RenderSetClipRect(c->r, NULL);
 }
@@ -128,21 +132,43 @@ viz_color viz_palette(int i)
 
 /* -------------------------------------------------------------- primitives */
 
+/* Opaque colours are drawn without blending: SDL's software renderer blends
+** per pixel even at full alpha, fifty times slower than a plain fill. */
 static void set_color(viz_canvas *c, viz_color col)
 {
+    SDL_SetRenderDrawBlendMode(c->r, col.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(c->r, col.r, col.g, col.b, col.a);
 }
 
+static int vert_reserve(int extra);
+static void vert_push(float x, float y, viz_color col);
+
+/* Small rectangles: two triangles, batched with the other geometry; large ones
+** through the renderer's own fill, which is much faster per pixel. */
 void viz_fill_rect(viz_canvas *c, SDL_Rect r, viz_color col)
 {
     if (r.w <= 0 || r.h <= 0)
         return;
-    set_color(c, col);
-    SDL_RenderFillRect(c->r, &r);
+    if ((long)r.w * r.h >= 256) {
+        viz_flush(c);
+        set_color(c, col);
+        SDL_RenderFillRect(c->r, &r);
+        return;
+    }
+    if (!vert_reserve(6))
+        return;
+    float x0 = (float)r.x, y0 = (float)r.y, x1 = (float)(r.x + r.w), y1 = (float)(r.y + r.h);
+    vert_push(x0, y0, col);
+    vert_push(x1, y0, col);
+    vert_push(x1, y1, col);
+    vert_push(x0, y0, col);
+    vert_push(x1, y1, col);
+    vert_push(x0, y1, col);
 }
 
 void viz_stroke_rect(viz_canvas *c, SDL_Rect r, viz_color col, int width)
 {
+    viz_flush(c);
     for (int i = 0; i < width && r.w > 0 && r.h > 0; i++) {
         set_color(c, col);
         SDL_RenderDrawRect(c->r, &r);
@@ -152,13 +178,18 @@ void viz_stroke_rect(viz_canvas *c, SDL_Rect r, viz_color col, int width)
 
 void viz_line(viz_canvas *c, float x0, float y0, float x1, float y1, viz_color col)
 {
+    viz_flush(c);
     set_color(c, col);
     SDL_RenderDrawLineF(c->r, x0, y0, x1, y1);
 }
 
-/* A growing vertex buffer reused by every geometry call (single-threaded). */
+/* A growing vertex buffer reused by every geometry call (single-threaded):
+** triangles collect here and go to the renderer in one call, before anything
+** else is drawn (viz_flush), so a frame costs a few dozen draw calls, not
+** thousands. */
 static SDL_Vertex *verts;
 static int n_verts, cap_verts;
+static int translucent;         /* a batched vertex has alpha < 255 */
 
 static int vert_reserve(int extra)
 {
@@ -179,29 +210,41 @@ static void vert_push(float x, float y, viz_color col)
 {
     SDL_Vertex v = {{x, y}, {col.r, col.g, col.b, col.a}, {0, 0}};
     verts[n_verts++] = v;
+    translucent |= col.a != 255;
 }
 
-static void vert_flush(viz_canvas *c)
+void viz_flush(viz_canvas *c)
 {
-    if (n_verts > 0)
+    if (n_verts > 0) {
+        SDL_SetRenderDrawBlendMode(c->r, translucent ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE);
         SDL_RenderGeometry(c->r, NULL, verts, n_verts, NULL, 0);
+    }
     n_verts = 0;
+    translucent = 0;
 }
 
-/* Two triangles for the segment (x0,y0)-(x1,y1) of the given width. */
+/* Two triangles per piece of the segment (x0,y0)-(x1,y1) of the given width.
+** Long segments go in pieces of at most 16 px: SDL's software rasterizer visits
+** every pixel of a triangle's bounding box, which for a long diagonal line is
+** a thousand times its area. */
 static void push_segment(float x0, float y0, float x1, float y1, float width, viz_color col)
 {
     float dx = x1 - x0, dy = y1 - y0;
     float len = sqrtf(dx * dx + dy * dy);
-    if (len < 1e-6f || !vert_reserve(6))
+    int pieces = (int)(len / 16.0f) + 1;
+    if (len < 1e-6f || !vert_reserve(6 * pieces))
         return;
     float nx = -dy / len * width * 0.5f, ny = dx / len * width * 0.5f;
-    vert_push(x0 + nx, y0 + ny, col);
-    vert_push(x1 + nx, y1 + ny, col);
-    vert_push(x1 - nx, y1 - ny, col);
-    vert_push(x0 + nx, y0 + ny, col);
-    vert_push(x1 - nx, y1 - ny, col);
-    vert_push(x0 - nx, y0 - ny, col);
+    for (int k = 0; k < pieces; k++) {
+        float a0 = x0 + dx * k / pieces, b0 = y0 + dy * k / pieces;
+        float a1 = x0 + dx * (k + 1) / pieces, b1 = y0 + dy * (k + 1) / pieces;
+        vert_push(a0 + nx, b0 + ny, col);
+        vert_push(a1 + nx, b1 + ny, col);
+        vert_push(a1 - nx, b1 - ny, col);
+        vert_push(a0 + nx, b0 + ny, col);
+        vert_push(a1 - nx, b1 - ny, col);
+        vert_push(a0 - nx, b0 - ny, col);
+    }
 }
 
 static void push_disc(float cx, float cy, float r, viz_color col)
@@ -221,12 +264,7 @@ static void push_disc(float cx, float cy, float r, viz_color col)
 void viz_thick_line(viz_canvas *c, float x0, float y0, float x1, float y1, float width,
                     viz_color col)
 {
-    if (width <= 1.0f) {
-        viz_line(c, x0, y0, x1, y1, col);
-        return;
-    }
-    push_segment(x0, y0, x1, y1, width, col);
-    vert_flush(c);
+    push_segment(x0, y0, x1, y1, width < 1.0f ? 1.0f : width, col);
 }
 
 void viz_polyline(viz_canvas *c, const SDL_FPoint *p, int n, float width, viz_color col,
@@ -258,13 +296,11 @@ void viz_polyline(viz_canvas *c, const SDL_FPoint *p, int n, float width, viz_co
                 phase = 0.0f;
         }
     }
-    vert_flush(c);
 }
 
 void viz_fill_circle(viz_canvas *c, float cx, float cy, float r, viz_color col)
 {
     push_disc(cx, cy, r, col);
-    vert_flush(c);
 }
 
 void viz_stroke_circle(viz_canvas *c, float cx, float cy, float r, float width, viz_color col)
@@ -286,7 +322,6 @@ void viz_stroke_circle(viz_canvas *c, float cx, float cy, float r, float width, 
         vert_push(cx + ro * c1, cy + ro * s1, col);
         vert_push(cx + ri * c1, cy + ri * s1, col);
     }
-    vert_flush(c);
 }
 
 void viz_fill_triangle(viz_canvas *c, float x0, float y0, float x1, float y1, float x2,
@@ -297,7 +332,6 @@ void viz_fill_triangle(viz_canvas *c, float x0, float y0, float x1, float y1, fl
     vert_push(x0, y0, col);
     vert_push(x1, y1, col);
     vert_push(x2, y2, col);
-    vert_flush(c);
 }
 
 void viz_blit_rgba(viz_canvas *c, const uint8_t *pixels, int w, int h, SDL_Rect dst,
@@ -305,6 +339,7 @@ void viz_blit_rgba(viz_canvas *c, const uint8_t *pixels, int w, int h, SDL_Rect 
 {
     if (w < 1 || h < 1 || dst.w < 1 || dst.h < 1)
         return;
+    viz_flush(c);
     SDL_Texture *t = SDL_CreateTexture(c->r, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC,
                                        w, h);
     if (!t)

@@ -71,10 +71,16 @@ viz_color viz_palette(int i);
 
 /* ------------------------------------------------------------ primitives */
 
+/* Filled shapes (rectangles, thick lines, circles, triangles) are batched and
+** drawn together; this sends them now. Every other kind of drawing (lines,
+** text, images, clipping) does it first, so order is kept. */
+void viz_flush(viz_canvas *c);
+
 void viz_fill_rect(viz_canvas *c, SDL_Rect r, viz_color col);
 void viz_stroke_rect(viz_canvas *c, SDL_Rect r, viz_color col, int width);
 
-/* A 1-pixel line, and a line `width` pixels wide (a quad, ends square). */
+/* A 1-pixel line, and a line `width` pixels wide (a quad, ends square, at
+** least 1 wide). */
 void viz_line(viz_canvas *c, float x0, float y0, float x1, float y1, viz_color col);
 void viz_thick_line(viz_canvas *c, float x0, float y0, float x1, float y1, float width,
                     viz_color col);

@@ -54,20 +54,49 @@ void viz_heatmap(viz_canvas *c, SDL_Rect r, const float *v, int rows, int cols,
             put(px + ((size_t)i * ocol + j) * 4, viz_scale_color(s, n ? (float)(sum / n) : NAN));
         }
     }
-    if ((long)orow * ocol > 4096) {
+    if ((long)orow * ocol > 1024 || r.w / ocol < 6 || r.h / orow < 6) {
         viz_blit_rgba(c, px, ocol, orow, r, 0);
         return;
     }
-    /* few cells: one rectangle each, edges at exact fractions of r (even sizes) */
+    /* a few big cells: one rectangle each, edges at exact fractions of r (even sizes) */
     for (int i = 0; i < orow; i++) {
         int y0 = r.y + (int)((long)i * r.h / orow), y1 = r.y + (int)((long)(i + 1) * r.h / orow);
         for (int j = 0; j < ocol; j++) {
             int x0 = r.x + (int)((long)j * r.w / ocol);
             int x1 = r.x + (int)((long)(j + 1) * r.w / ocol);
             const uint8_t *p = px + ((size_t)i * ocol + j) * 4;
-            viz_fill_rect(c, (SDL_Rect){x0, y0, x1 - x0, y1 - y0}, (viz_color){p[0], p[1], p[2], 255});
+            viz_fill_rect(c, (SDL_Rect){x0, y0, x1 - x0, y1 - y0},
+                          (viz_color){p[0], p[1], p[2], 255});
         }
     }
+}
+
+void viz_tiles(viz_canvas *c, SDL_Rect bounds, viz_color bg, int n, const SDL_Rect *rect,
+               const size_t *offset, const float *v, int h, int w, size_t row_stride,
+               size_t col_stride, const viz_scale *s)
+{
+    if (bounds.w < 1 || bounds.h < 1 || h < 1 || w < 1)
+        return;
+    uint8_t *px = pixel_buffer((size_t)bounds.w * bounds.h * 4);
+    if (!px)
+        return;
+    for (size_t i = 0; i < (size_t)bounds.w * bounds.h; i++)
+        put(px + 4 * i, bg);
+    for (int t = 0; t < n; t++) {
+        SDL_Rect r;
+        if (!SDL_IntersectRect(&rect[t], &bounds, &r))
+            continue;
+        const float *tv = v + offset[t];
+        for (int y = r.y; y < r.y + r.h; y++) {
+            int a = (int)((long)(y - rect[t].y) * h / rect[t].h);
+            uint8_t *row = px + ((size_t)(y - bounds.y) * bounds.w + (r.x - bounds.x)) * 4;
+            for (int x = r.x; x < r.x + r.w; x++, row += 4) {
+                int b = (int)((long)(x - rect[t].x) * w / rect[t].w);
+                put(row, viz_scale_color(s, tv[(size_t)a * row_stride + (size_t)b * col_stride]));
+            }
+        }
+    }
+    viz_blit_rgba(c, px, bounds.w, bounds.h, bounds, 0);
 }
 
 int viz_heatmap_cell(SDL_Rect r, int rows, int cols, int x, int y, int *row, int *col)

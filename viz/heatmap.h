@@ -15,6 +15,14 @@
 void viz_heatmap(viz_canvas *c, SDL_Rect r, const float *v, int rows, int cols,
                  size_t row_stride, size_t col_stride, const viz_scale *s);
 
+/* Many small pictures at once (a tile per unit or channel), composed into one
+** image and drawn in one go: tile i fills rect[i] (inside `bounds`; the rest of
+** bounds is painted `bg`) with an h x w picture whose cell (a, b) is
+** v[offset[i] + a * row_stride + b * col_stride], sampled nearest. */
+void viz_tiles(viz_canvas *c, SDL_Rect bounds, viz_color bg, int n, const SDL_Rect *rect,
+               const size_t *offset, const float *v, int h, int w, size_t row_stride,
+               size_t col_stride, const viz_scale *s);
+
 /* Which cell of a rows x cols picture drawn in r lies under (x, y): 1 and the
 ** row and column, or 0 outside. */
 int viz_heatmap_cell(SDL_Rect r, int rows, int cols, int x, int y, int *row, int *col);

@@ -10,24 +10,29 @@ int viz_legend_bar(viz_canvas *c, SDL_Rect r, const viz_scale *s, const char *ca
     if (r.h < 26 || r.w < 60)
         return 0;
     viz_color ink = viz_rgb(VIZ_INK_SOFT);
-    int cap_w = 0;
-    if (caption && *caption) {
-        int want = viz_text_width(caption, VIZ_TICK_PX, VIZ_SANS);
-        int room = r.w / 2;
-        cap_w = (want < room ? want : room) + 10;
-        viz_text(c, caption, r.x, r.y + 2, VIZ_TICK_PX, VIZ_SANS, viz_rgb(VIZ_INK), VIZ_LEFT,
-                 cap_w - 10);
-    }
     char lo[32], hi[32], zero[32];
     viz_fmt_num(lo, sizeof lo, s->lo);
     viz_fmt_num(hi, sizeof hi, s->hi);
     int lw = viz_text_width(lo, VIZ_TICK_PX, VIZ_MONO);
     int hw = viz_text_width(hi, VIZ_TICK_PX, VIZ_MONO);
+    /* the bar must leave room for its three numbers side by side */
+    int need = lw + hw + 40;
+    int cap_w = 0;
+    if (caption && *caption) {
+        int want = viz_text_width(caption, VIZ_TICK_PX, VIZ_SANS);
+        int room = r.w - need - lw / 2 - hw / 2 - 10;
+        room = room < r.w / 2 ? room : r.w / 2;
+        if (room >= 60) {
+            cap_w = (want < room ? want : room) + 10;
+            viz_text(c, caption, r.x, r.y + 2, VIZ_TICK_PX, VIZ_SANS, viz_rgb(VIZ_INK), VIZ_LEFT,
+                     cap_w - 10);
+        }
+    }
     /* keep the end labels inside r: the bar starts and ends half a label in */
     int bx = r.x + cap_w + lw / 2, bw = r.w - cap_w - lw / 2 - hw / 2;
     if (bw > 240)
         bw = 240;
-    if (bw < 20)
+    if (bw < need)
         return 0;
     const int bh = 10;
     for (int i = 0; i < bw; i++) {

@@ -179,7 +179,8 @@ static void act_draw(const viz_frame *f, SDL_Rect body)
     x += viz_legend_entry(f->c, x, y, viz_rgb(VIZ_INK), 0, 0, "f(z)") + 16;
     x += viz_legend_entry(f->c, x, y, viz_palette(6), 1, 0, "f\xe2\x80\xb2(z)") + 16;
     viz_legend_entry(f->c, x, y, viz_rgb(0xc9d3df), 0, 1,
-                     "z of the last batch, all units (histogram)");
+                     L.legend.w > 520 ? "z of the last batch, all units (histogram)"
+                                      : "z, last batch");
 }
 
 static int act_click(const viz_frame *f, SDL_Rect body, int x, int y)

@@ -204,7 +204,10 @@ static void boundary_draw(const viz_frame *f, SDL_Rect body)
     viz_clip(c, p.area);
     for (int i = 0; i < fd->n_points; i++) {
         float x = viz_plot_px(&p, fd->px[i]), y = viz_plot_py(&p, fd->py[i]);
-        viz_color col = fd->pc[i] >= 0 ? class_color(fd->pc[i], classes) : viz_rgb(0x555555);
+        /* a shade darker than the field of the same class, so points show on it */
+        viz_color col = fd->pc[i] >= 0
+                            ? viz_mix(class_color(fd->pc[i], classes), viz_rgb(0x000000), 0.22f)
+                            : viz_rgb(0x555555);
         viz_fill_circle(c, x, y, 5.0f, viz_rgb(0xffffff));
         viz_fill_circle(c, x, y, 3.8f, col);
     }

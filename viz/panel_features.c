@@ -71,6 +71,12 @@ static void layout(const viz_frame *f, SDL_Rect body, flayout *L)
     L->tile = best;
     L->cols = best_cols;
     L->shown = n;
+    /* centre the grid in its area */
+    int gw = best_cols * best + (best_cols - 1) * L->gap;
+    if (gw < L->grid.w) {
+        L->grid.x += (L->grid.w - gw) / 2;
+        L->grid.w = gw;
+    }
 }
 
 static SDL_Rect tile_rect(const flayout *L, int i)
@@ -87,7 +93,8 @@ static void features_subtitle(const viz_frame *f, char *buf, size_t len)
     layout(f, none, &L);
     const char *name = nn_view_layer_name(f->m, L.layer);
     if (f->ui->layer == L.layer)
-        snprintf(buf, len, "%s \xc2\xb7 channel %d of %d \xc2\xb7 %dx%d", name, f->ui->unit, L.ch,
+        snprintf(buf, len, "%s \xc2\xb7 channel %d of %d \xc2\xb7 %dx%d", name, f->ui->unit + 1,
+                 L.ch,
                  L.h, L.w);
     else
         snprintf(buf, len, "%s \xc2\xb7 %d channels of %dx%d", name, L.ch, L.h, L.w);
@@ -121,7 +128,7 @@ static void draw_filters(const viz_frame *f, const flayout *L, int channel)
     if (channel >= kout)
         return;
     char cap[96];
-    snprintf(cap, sizeof cap, "filter %d", channel);
+    snprintf(cap, sizeof cap, "filter %d", channel + 1);
     viz_text(c, cap, L->filters.x, L->filters.y - 18, VIZ_TICK_PX, VIZ_SANS_BOLD,
              viz_rgb(VIZ_INK), VIZ_LEFT, L->filters.w);
     const float *w = nn_tensor_f32(k->value);
@@ -143,8 +150,12 @@ static void draw_filters(const viz_frame *f, const flayout *L, int channel)
     }
     snprintf(cap, sizeof cap, "%dx%d, %d input%s%s", kh, kw, kin, kin == 1 ? "" : "s",
              kin > n ? " (16 shown)" : "");
-    viz_text(c, cap, L->filters.x, L->filters.y + rows * (t + 4), VIZ_SMALL_PX, VIZ_SANS,
-             viz_rgb(VIZ_INK_SOFT), VIZ_LEFT, L->filters.w);
+    int y = L->filters.y + rows * (t + 4);
+    viz_text(c, cap, L->filters.x, y, VIZ_SMALL_PX, VIZ_SANS, viz_rgb(VIZ_INK_SOFT), VIZ_LEFT,
+             L->filters.w);
+    SDL_Rect lr = {L->filters.x, y + 18, L->filters.w, 28};
+    if (lr.y + lr.h <= L->filters.y + L->filters.h + 20)
+        viz_legend_bar(c, lr, &s, NULL);
 }
 
 static void features_draw(const viz_frame *f, SDL_Rect body)
@@ -179,16 +190,26 @@ static void features_draw(const viz_frame *f, SDL_Rect body)
         SDL_Rect big = viz_fit_aspect(L.zoom, L.w, L.h);
         viz_heatmap(c, big, v + f->ui->zoom, L.h, L.w, (size_t)L.w * L.ch, (size_t)L.ch, &sc);
         viz_stroke_rect(c, viz_inset(big, -2), viz_rgb(VIZ_ACCENT), 2);
-        snprintf(cap, sizeof cap, "channel %d \xc2\xb7 click to see all", f->ui->zoom);
+        snprintf(cap, sizeof cap, "channel %d \xc2\xb7 click to see all", f->ui->zoom + 1);
         viz_text(c, cap, L.grid.x, L.grid.y - 18, VIZ_TICK_PX, VIZ_SANS_BOLD, viz_rgb(VIZ_INK),
                  VIZ_LEFT, L.grid.w);
     } else {
+        SDL_Rect rects[MAX_TILES], all;
+        size_t offs[MAX_TILES];
         for (int i = 0; i < L.shown; i++) {
-            SDL_Rect t = viz_fit_aspect(tile_rect(&L, i), L.w, L.h);
-            viz_heatmap(c, t, v + i, L.h, L.w, (size_t)L.w * L.ch, (size_t)L.ch, &sc);
-            if (i == sel && f->ui->layer == L.layer)
-                viz_stroke_rect(c, viz_inset(t, -2), viz_rgb(VIZ_ACCENT), 2);
+            rects[i] = viz_fit_aspect(tile_rect(&L, i), L.w, L.h);
+            offs[i] = (size_t)i;
+            if (i == 0)
+                all = rects[0];
+            else
+                SDL_UnionRect(&all, &rects[i], &all);
         }
+        if (L.shown > 0)
+            viz_tiles(c, all, viz_rgb(VIZ_PANEL), L.shown, rects, offs, v, L.h, L.w,
+                      (size_t)L.w * L.ch, (size_t)L.ch, &sc);
+        for (int i = 0; i < L.shown; i++)
+            if (i == sel && f->ui->layer == L.layer)
+                viz_stroke_rect(c, viz_inset(rects[i], -2), viz_rgb(VIZ_ACCENT), 2);
         snprintf(cap, sizeof cap, "%d channel%s%s \xc2\xb7 click one to enlarge", L.ch,
                  L.ch == 1 ? "" : "s", L.ch > L.shown ? " (128 shown)" : "");
         viz_text(c, cap, L.grid.x, L.grid.y - 18, VIZ_TICK_PX, VIZ_SANS_BOLD, viz_rgb(VIZ_INK),

@@ -16,14 +16,21 @@
 
 static int loss_applies(const viz_frame *f, char *why, size_t len)
 {
-    return 1;
+    int nb = 0;
+    nn_view_batch_losses(f->m, &nb);
+    if (nn_view_compiled(f->m) || nb > 0 || nn_view_epoch_count(f->m) > 0)
+        return 1;
+    snprintf(why, len, "The model is not compiled yet: model:compile{optimizer = ..., loss = "
+                       "...}; the loss then appears here as fit runs.");
+    return 0;
 }
 
 static void loss_subtitle(const viz_frame *f, char *buf, size_t len)
 {
     const char *loss = nn_view_loss_name(f->m), *opt = nn_view_optimizer_name(f->m);
     if (*loss)
-        snprintf(buf, len, "%s \xc2\xb7 %s%s", loss, opt, f->ui->ylog ? " \xc2\xb7 log scale" : "");
+        snprintf(buf, len, "%s \xc2\xb7 %s%s", loss, opt,
+                 f->ui->ylog ? " \xc2\xb7 log scale" : "");
     else
         snprintf(buf, len, "not compiled");
 }
@@ -243,7 +250,7 @@ static void loss_draw(const viz_frame *f, SDL_Rect body)
         kd[kn] = 1;
         names[kn++] = "val_loss";
     }
-    viz_plot_key(c, &p, kn, kc, kd, names);
+    viz_plot_key(c, &p, kn, kc, kd, names, 0);
     if (!n_metric_keys)
         return;
 
@@ -274,7 +281,13 @@ static void loss_draw(const viz_frame *f, SDL_Rect body)
             mnames[mn++] = nn_view_history_key(m, kvk);
         }
     }
-    viz_plot_key(c, &q, mn, mc, md, mnames);
+    /* the key goes where the curves are not: below them when they end high */
+    int k0 = mn > 0 ? nn_view_history_find(m, mnames[0]) : -1;
+    const double *lastv = k0 >= 0 ? nn_view_history_values(m, k0, &n) : NULL;
+    int low = 1;
+    if (lastv && ne > 0 && isfinite(lastv[ne - 1]))
+        low = lastv[ne - 1] > (mlo + mhi) / 2;
+    viz_plot_key(c, &q, mn, mc, md, mnames, low);
 }
 
 const viz_panel_ops viz_panel_loss = {

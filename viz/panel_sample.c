@@ -108,21 +108,24 @@ static void draw_output(const viz_frame *f, SDL_Rect r)
         if (p[i] > p[best])
             best = i;
     int truth = s->label;
-    char head[256], pn[64], tn[64], num[32];
+    char head[256], second[256], pn[64], tn[64], num[32];
     class_name(f, best, pn, sizeof pn);
     viz_fmt_num(num, sizeof num, p[best]);
+    snprintf(head, sizeof head, "predicted: %s (%s)", pn, num);
+    second[0] = '\0';
     if (truth >= 0) {
         class_name(f, truth, tn, sizeof tn);
-        snprintf(head, sizeof head, "predicted %s (%s) \xc2\xb7 true %s %s", pn, num, tn,
-                 truth == best ? "\xe2\x9c\x93" : "\xe2\x9c\x97");
-    } else {
-        snprintf(head, sizeof head, "predicted %s (%s)", pn, num);
+        snprintf(second, sizeof second, "true: %s %s", tn,
+                 truth == best ? "\xe2\x9c\x93 right" : "\xe2\x9c\x97 wrong");
     }
     if (!probs && !binary)
         snprintf(head, sizeof head, "output (%s)", nn_activation_name(act));
+    int lh1 = viz_text_height(VIZ_LABEL_PX, VIZ_SANS) + 2;
     viz_text(c, head, r.x, r.y, VIZ_LABEL_PX, VIZ_SANS_BOLD, viz_rgb(VIZ_INK), VIZ_LEFT, r.w);
+    viz_text(c, second, r.x, r.y + lh1, VIZ_LABEL_PX, VIZ_SANS, viz_rgb(VIZ_INK), VIZ_LEFT, r.w);
     int shown = k < 20 ? k : 20;
-    int top = r.y + 24, lh = (r.h - 24 - 18) / (shown ? shown : 1);
+    int head_h = 2 * lh1 + 8;
+    int top = r.y + head_h, lh = (r.h - head_h - 18) / (shown ? shown : 1);
     lh = lh > 30 ? 30 : lh;
     if (lh < 12)
         return;
@@ -130,7 +133,7 @@ static void draw_output(const viz_frame *f, SDL_Rect r)
     for (int i = 0; i < shown; i++) {
         char nm[64];
         class_name(f, i, nm, sizeof nm);
-        int w = viz_text_width(nm, VIZ_TICK_PX, VIZ_SANS);
+        int w = viz_text_width(nm, VIZ_TICK_PX, i == truth ? VIZ_SANS_BOLD : VIZ_SANS);
         name_w = w > name_w ? w : name_w;
     }
     name_w = name_w > r.w / 3 ? r.w / 3 : name_w;
@@ -165,8 +168,9 @@ static void draw_output(const viz_frame *f, SDL_Rect r)
         viz_text(c, num, bx + bw + 6, y + (lh - th) / 2, VIZ_TICK_PX, VIZ_MONO,
                  viz_rgb(VIZ_INK_SOFT), VIZ_LEFT, 72);
     }
-    const char *foot = truth >= 0 ? "\xe2\x96\xb6 true class (outlined) \xc2\xb7 dark bar: prediction"
-                                  : "dark bar: prediction \xc2\xb7 true class not known";
+    const char *foot = truth >= 0
+                           ? "\xe2\x96\xb6 true class (outlined) \xc2\xb7 dark bar: prediction"
+                           : "dark bar: prediction \xc2\xb7 true class not known";
     viz_text(c, foot, r.x, top + shown * lh + 4, VIZ_SMALL_PX, VIZ_SANS, viz_rgb(VIZ_INK_SOFT),
              VIZ_LEFT, r.w);
 }
@@ -180,7 +184,7 @@ static void sample_draw(const viz_frame *f, SDL_Rect body)
         return;
     }
     SDL_Rect r = viz_inset(body, 10);
-    int left_w = r.w * 38 / 100;
+    int left_w = r.w * (r.w < 500 ? 30 : 38) / 100;
     if (left_w > r.h)
         left_w = r.h;
     SDL_Rect in = {r.x, r.y, left_w, r.h - 16};

@@ -14,6 +14,8 @@
 
 enum { MODE_MATRIX, MODE_IMAGE_TILES, MODE_FILTERS };
 
+#define MAX_TILES 1024
+
 typedef struct wlayout {
     int layer, mode;
     const nn_param *kernel, *bias;
@@ -112,6 +114,7 @@ static void layout(const viz_frame *f, SDL_Rect body, wlayout *L)
         L->tcols = L->tcols < 1 ? 1 : L->tcols;
         trows = trows < 1 ? 1 : trows;
         L->tshown = L->tcols * trows < n ? L->tcols * trows : n;
+        L->tshown = L->tshown < MAX_TILES ? L->tshown : MAX_TILES;
         int sel = f->ui->layer == L->layer ? f->ui->unit : 0;
         L->tfirst = sel / L->tshown * L->tshown;
         if (L->tfirst + L->tshown > n)
@@ -136,7 +139,7 @@ static void weights_subtitle(const viz_frame *f, char *buf, size_t len)
     const char *name = nn_view_layer_name(f->m, L.layer);
     int units = viz_layer_units(f->m, L.layer);
     if (f->ui->layer == L.layer)
-        snprintf(buf, len, "%s \xc2\xb7 unit %d of %d", name, f->ui->unit, units);
+        snprintf(buf, len, "%s \xc2\xb7 unit %d of %d", name, f->ui->unit + 1, units);
     else
         snprintf(buf, len, "%s \xc2\xb7 %d units", name, units);
 }
@@ -146,30 +149,36 @@ static void draw_tiles(const viz_frame *f, const wlayout *L, const viz_scale *s)
     viz_canvas *c = f->c;
     const float *w = nn_tensor_f32(L->kernel->value);
     int sel = f->ui->layer == L->layer ? f->ui->unit : -1;
-    for (int i = 0; i < L->tshown; i++) {
-        int u = L->tfirst + i;
-        SDL_Rect t = tile_rect(L, i);
-        if (L->mode == MODE_IMAGE_TILES) {
-            /* unit u's weights: column u of the (pixels, units) kernel; pixel
-            ** (i, j) of channel 0 is row (i w + j) c */
-            size_t cs = (size_t)L->img_c * L->cols;
-            viz_heatmap(c, t, w + u, L->img_h, L->img_w, cs * L->img_w, cs, s);
-        } else {
-            /* filter u on input channel 0: kernel (kh, kw, in, out) */
-            size_t cs = (size_t)L->kin * L->kout;
-            viz_heatmap(c, t, w + u, L->kh, L->kw, cs * L->kw, cs, s);
-        }
-        if (u == sel)
-            viz_stroke_rect(c, viz_inset(t, -2), viz_rgb(VIZ_ACCENT), 2);
+    /* unit u's weights: column u of the (pixels, units) kernel, pixel (i, j) of
+    ** channel 0 in row (i w + j) c; or filter u on input channel 0 of a
+    ** (kh, kw, in, out) kernel */
+    SDL_Rect rects[MAX_TILES];
+    size_t offs[MAX_TILES];
+    int n = L->tshown < MAX_TILES ? L->tshown : MAX_TILES;
+    for (int i = 0; i < n; i++) {
+        rects[i] = tile_rect(L, i);
+        offs[i] = (size_t)(L->tfirst + i);
     }
+    int ph = L->mode == MODE_IMAGE_TILES ? L->img_h : L->kh;
+    int pw = L->mode == MODE_IMAGE_TILES ? L->img_w : L->kw;
+    size_t cs = L->mode == MODE_IMAGE_TILES ? (size_t)L->img_c * L->cols
+                                            : (size_t)L->kin * L->kout;
+    SDL_Rect all = rects[0];
+    for (int i = 1; i < n; i++)
+        SDL_UnionRect(&all, &rects[i], &all);
+    viz_tiles(c, all, viz_rgb(VIZ_PANEL), n, rects, offs, w, ph, pw, cs * pw, cs, s);
+    for (int i = 0; i < n; i++)
+        if (L->tfirst + i == sel)
+            viz_stroke_rect(c, viz_inset(rects[i], -2), viz_rgb(VIZ_ACCENT), 2);
     char note[96];
-    int n = L->mode == MODE_FILTERS ? L->kout : L->cols;
-    if (L->tshown < n)
-        snprintf(note, sizeof note, "units %d\xe2\x80\x93%d of %d (\xe2\x86\x91\xe2\x86\x93 to move)",
-                 L->tfirst, L->tfirst + L->tshown - 1, n);
+    int units = L->mode == MODE_FILTERS ? L->kout : L->cols;
+    if (L->tshown < units)
+        snprintf(note, sizeof note,
+                 "units %d\xe2\x80\x93%d of %d (\xe2\x86\x91\xe2\x86\x93 to move)",
+                 L->tfirst + 1, L->tfirst + L->tshown, units);
     else if (L->mode == MODE_FILTERS)
-        snprintf(note, sizeof note, "%d filters, %dx%d, input channel 1 of %d", n, L->kh, L->kw,
-                 L->kin);
+        snprintf(note, sizeof note, "%d filters, %dx%d, input channel 1 of %d", units, L->kh,
+                 L->kw, L->kin);
     else
         snprintf(note, sizeof note, "each tile: one unit's %d weights, as the %dx%d input image",
                  L->rows, L->img_h, L->img_w);
@@ -178,8 +187,10 @@ static void draw_tiles(const viz_frame *f, const wlayout *L, const viz_scale *s)
              viz_rgb(VIZ_INK_SOFT), VIZ_CENTER, L->main.w);
 }
 
-/* A histogram of values in a small plot, bars coloured by the diverging map. */
-static void draw_hist(const viz_frame *f, SDL_Rect r, const nn_tensor *t, const char *label)
+/* A histogram of values in a small plot, bars coloured by the diverging map:
+** by `colours` (the heat map's scale) when given, else by the values' own range. */
+static void draw_hist(const viz_frame *f, SDL_Rect r, const nn_tensor *t, const char *label,
+                      const viz_scale *colours)
 {
     viz_canvas *c = f->c;
     if (r.w < 60 || r.h < 50)
@@ -200,7 +211,7 @@ static void draw_hist(const viz_frame *f, SDL_Rect r, const nn_tensor *t, const 
     viz_plot_axes(c, &p, r, -m, m, 0.0, h.max * 1.1, 0, label, NULL,
                   VIZ_AXIS_NO_YTICKS | VIZ_AXIS_NO_GRID);
     viz_scale s = {VIZ_CMAP_DIVERGING, (float)-m, (float)m, 0.0f};
-    viz_hist_draw(c, &p, &h, 1.0 / 1.1, viz_rgb(VIZ_INK_SOFT), &s);
+    viz_hist_draw(c, &p, &h, 1.0 / 1.1, viz_rgb(VIZ_INK_SOFT), colours ? colours : &s);
 }
 
 static void weights_draw(const viz_frame *f, SDL_Rect body)
@@ -209,7 +220,8 @@ static void weights_draw(const viz_frame *f, SDL_Rect body)
     wlayout L;
     layout(f, body, &L);
     const nn_tensor *k = L.kernel->value;
-    viz_scale s = viz_scale_fit(VIZ_CMAP_DIVERGING, nn_tensor_f32(k), k->size, 1);
+    /* the 99th percentile of |w|: a few large weights would wash the rest out */
+    viz_scale s = viz_scale_fit_robust(nn_tensor_f32(k), k->size, 0.99);
     int sel = f->ui->layer == L.layer ? f->ui->unit : -1;
     if (L.mode == MODE_MATRIX) {
         viz_heatmap(c, L.main, nn_tensor_f32(k), L.rows, L.cols, (size_t)L.cols, 1, &s);
@@ -238,10 +250,11 @@ static void weights_draw(const viz_frame *f, SDL_Rect body)
     } else {
         draw_tiles(f, &L, &s);
     }
-    viz_legend_bar(c, L.legend, &s, "weight (scale per layer)");
+    viz_legend_bar(c, L.legend, &s, k->size >= 100 ? "weight (per layer; largest 1% saturate)"
+                                                   : "weight (scale per layer)");
     if (L.hist_w.w > 0) {
-        draw_hist(f, L.hist_w, k, "weights");
-        draw_hist(f, L.hist_g, L.kernel->grad, "gradients (last batch)");
+        draw_hist(f, L.hist_w, k, "weights", &s);
+        draw_hist(f, L.hist_g, L.kernel->grad, "gradients (last batch)", NULL);
     }
 }
 

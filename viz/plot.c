@@ -239,7 +239,7 @@ void viz_plot_dots(viz_canvas *c, const viz_plot *p, const double *x, const doub
 }
 
 void viz_plot_key(viz_canvas *c, const viz_plot *p, int n, const viz_color *cols,
-                  const int *dashed, const char *const *names)
+                  const int *dashed, const char *const *names, int bottom)
 {
     if (n < 1)
         return;
@@ -249,6 +249,8 @@ void viz_plot_key(viz_canvas *c, const viz_plot *p, int n, const viz_color *cols
         w = tw > w ? tw : w;
     }
     SDL_Rect box = {p->area.x + p->area.w - w - 14, p->area.y + 6, w + 8, n * (th + 2) + 6};
+    if (bottom)
+        box.y = p->area.y + p->area.h - box.h - 6;
     if (box.x < p->area.x + 4 || box.h > p->area.h - 8)
         return;     /* no room: the key would hide the data */
     viz_fill_rect(c, box, viz_rgba(0xffffff, 225));

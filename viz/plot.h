@@ -19,7 +19,7 @@ typedef struct viz_plot {
 } viz_plot;
 
 enum {
-    VIZ_AXIS_NO_XTICKS = 1,     /* no x tick labels and no x label (a plot stacked above another) */
+    VIZ_AXIS_NO_XTICKS = 1,     /* no x tick labels nor x label (a plot stacked above another) */
     VIZ_AXIS_NO_GRID = 2,
     VIZ_AXIS_NO_YTICKS = 4,     /* no y tick labels (an overlay's y scale is its own) */
 };
@@ -50,8 +50,9 @@ void viz_plot_dots(viz_canvas *c, const viz_plot *p, const double *x, const doub
 ** up to `max` written to ticks; returns the count and the step in *step. */
 int viz_nice_ticks(double lo, double hi, int want, double *ticks, int max, double *step);
 
-/* A key in the top-right corner of the area: n entries of colour, dashed, name. */
+/* A key in the top-right corner of the area (bottom-right with `bottom`): n
+** entries of colour, dashed, name. */
 void viz_plot_key(viz_canvas *c, const viz_plot *p, int n, const viz_color *cols,
-                  const int *dashed, const char *const *names);
+                  const int *dashed, const char *const *names, int bottom);
 
 #endif

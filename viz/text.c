@@ -320,6 +320,7 @@ int viz_text(viz_canvas *c, const char *s, int x, int y, int px, viz_font_kind k
             return 0;
     }
     int w, h, owned;
+    viz_flush(c);
     SDL_Texture *t = text_texture(c, s, px, kind, col, &w, &h, &owned);
     if (!t)
         return 0;
@@ -336,6 +337,7 @@ void viz_text_vertical(viz_canvas *c, const char *s, int x, int y, int px, viz_f
     if (!s || !*s)
         return;
     int w, h, owned;
+    viz_flush(c);
     SDL_Texture *t = text_texture(c, s, px, kind, col, &w, &h, &owned);
     if (!t)
         return;

@@ -31,6 +31,9 @@ typedef struct viz_options {
     int headless;               /* 1: never open a window */
     int fps;                    /* 30 */
     const char *title;          /* "nnscope" */
+    int offscreen_frames;       /* headless: draw frames anyway, at the frame rate, as a
+                                ** window would (to measure what the window costs);
+                                ** also set by NNSCOPE_VIZ_OFFSCREEN=1 */
 } viz_options;
 
 viz_options viz_defaults(void);
@@ -50,6 +53,9 @@ int viz_pump(void);
 void viz_close(void);
 
 int viz_is_open(void);
+
+/* Resize the window (or the headless canvas) to w x h pixels. */
+int viz_resize(int w, int h);
 int viz_is_headless(void);
 
 /* Never open a real window (the program's --headless): viz_open then opens
@@ -79,6 +85,12 @@ int viz_on_batch(const nn_model *m);
 /* Optional, from the same callback: the exact position in fit, for the status
 ** line (otherwise it is inferred from the history). 0-based epoch and batch. */
 void viz_fit_progress(int epoch, int epochs, int batch, int batches);
+
+/* Frames viz_pump has drawn since the program started, and the recent mean
+** time one took to draw, in milliseconds. While training, frames are spaced so
+** that drawing takes at most about a twelfth of the time, whatever they cost. */
+unsigned long viz_frame_count(void);
+double viz_frame_ms(void);
 
 /* 1 while the learner has paused training. */
 int viz_paused(void);
@@ -110,6 +122,13 @@ int viz_panel_applies(const char *name, char *why, size_t len);
 int viz_select(int layer, int unit);
 void viz_selection(int *layer, int *unit);
 
+/* Units of layer i of the model shown as the window counts them (values per
+** sample, or channels of an image-shaped output); 0 for a bad index. */
+int viz_layer_unit_count(int layer);
+
+/* Show row `row` (0-based, clamped) of the last batch as the current sample. */
+void viz_select_sample(int row);
+
 /* Show this input (one sample, the model's input shape, with or without a
 ** batch axis of 1) instead of the last batch's, with its true class (-1: not
 ** known). The window runs the model on it (see the note at the top). NULL
@@ -125,6 +144,19 @@ int viz_set_class_names(int n, const char *const *names);
 
 /* Frame rate limit, 1 to 240. */
 int viz_set_fps(int fps);
+
+/* What a key press (an SDL keycode, with shift held or not) or a left click at
+** (x, y) does in the window; the window's events come here, and tests and
+** scripts may call them directly. Keys: 1-7 a panel alone (again: back), 0 or
+** Esc the dashboard, Tab / shift-Tab the next / previous view, arrows the layer
+** and the unit, Page Up/Down ten units, [ ] the sample, space pause, n step, x
+** stop training, s save a PNG, l log scale. A click on a title bar shows that
+** panel alone (or goes back); in a panel it selects what is under it. */
+void viz_key(int keycode, int shift);
+void viz_click(int x, int y);
+
+/* The view shown: -1 the dashboard, else the panel shown alone (0-based). */
+int viz_current_panel(void);
 
 /* Render what the window shows (panel NULL), or one panel alone, at the window's
 ** size to a PNG at path (written to a temporary file, then renamed). Needs

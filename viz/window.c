@@ -19,7 +19,7 @@
 #define MESSAGE_MS 4000
 
 typedef struct viz_state {
-    int open, headless, force_headless, sdl_video;
+    int open, headless, force_headless, sdl_video, offscreen_frames;
     SDL_Window *win;
     SDL_Renderer *ren;
     viz_canvas canvas;
@@ -45,6 +45,8 @@ typedef struct viz_state {
     int seen_epochs, epoch_base, batches_per_epoch, progress_given;
     Uint64 rate_t0;
     long rate_samples;
+    unsigned long frames;           /* frames drawn by viz_pump */
+    double frame_ms;                /* recent frames' drawing time (moving average) */
     /* messages */
     char message[300];
     Uint64 message_ms;
@@ -55,7 +57,7 @@ static viz_state S = {.fps = 30, .ui = {-1, 0, 0, 0, 0, -1}};
 
 viz_options viz_defaults(void)
 {
-    viz_options o = {1280, 800, 0, 30, "nnscope"};
+    viz_options o = {1280, 800, 0, 30, "nnscope", 0};
     return o;
 }
 
@@ -67,6 +69,25 @@ static void say(const char *fmt, const char *arg)
     S.message_ms = SDL_GetTicks64();
     S.message_unread = 1;
     S.touches++;
+}
+
+/* A cheap fingerprint of the weights: 16 values of each parameter, evenly
+** spread, so weights set from Lua (set_weights, a step) are noticed without
+** reading every value each frame. */
+static unsigned long params_checksum(const nn_model *m)
+{
+    unsigned long h = 14695981039346656037u & 0xffffffffu;
+    for (int i = 0; i < nn_view_layer_count(m); i++)
+        for (int k = 0; k < nn_view_param_count(m, i); k++) {
+            const nn_tensor *t = nn_view_param(m, i, k)->value;
+            for (int j = 0; j < 16 && t->size > 0; j++) {
+                float v = nn_tensor_f32(t)[(size_t)j * (t->size - 1) / 15];
+                uint32_t bits;
+                memcpy(&bits, &v, sizeof bits);
+                h = (h ^ bits) * 16777619u;
+            }
+        }
+    return h;
 }
 
 /* A number that changes whenever the model's visible state does. */
@@ -88,14 +109,14 @@ static unsigned long model_signature(const nn_model *m)
     memcpy(&parts[7], &loss, sizeof loss < sizeof parts[7] ? sizeof loss : sizeof parts[7]);
     for (int i = 0; i < 8; i++)
         h = (h ^ parts[i]) * 1099511628211u;
-    return h;
+    return h ^ params_checksum(m);
 }
 
 /* The version of the weights: changes with every optimizer step and every touch. */
 static unsigned long weights_key(void)
 {
     return (unsigned long)nn_view_iterations(S.m) * 1000003u + S.touches * 7u +
-           (unsigned long)nn_view_layer_count(S.m);
+           (unsigned long)nn_view_layer_count(S.m) + params_checksum(S.m) * 31u;
 }
 
 static void fill_frame(viz_frame *f, viz_canvas *c)
@@ -223,6 +244,10 @@ int viz_open(const viz_options *opt)
     if (S.headless && viz_canvas_init_surface(&S.canvas, o.width, o.height) != 0)
         return -1;
     S.fps = o.fps >= 1 && o.fps <= 240 ? o.fps : 30;
+    /* NNSCOPE_VIZ_OFFSCREEN=1: a headless window draws its frames anyway, so a
+    ** benchmark can measure what a live window costs training */
+    const char *off = getenv("NNSCOPE_VIZ_OFFSCREEN");
+    S.offscreen_frames = o.offscreen_frames || (off && *off && strcmp(off, "0") != 0);
     S.open = 1;
     S.drawn_any = 0;
     S.run.paused = 0;
@@ -249,6 +274,27 @@ void viz_close(void)
     S.run.paused = 0;
     S.step_pending = 0;
     viz_sample_free(&S.sample);
+}
+
+int viz_resize(int w, int h)
+{
+    if (!S.open)
+        return viz_fail("the window is not open");
+    if (w < 320 || h < 240 || w > 8192 || h > 8192)
+        return viz_fail("window size %dx%d is out of range (320x240 to 8192x8192)", w, h);
+    if (S.win) {
+        SDL_SetWindowSize(S.win, w, h);
+        SDL_GetRendererOutputSize(S.ren, &S.canvas.w, &S.canvas.h);
+    } else {
+        viz_canvas c;
+        if (viz_canvas_init_surface(&c, w, h) != 0)
+            return -1;
+        viz_canvas_free(&S.canvas);
+        S.canvas = c;
+    }
+    S.drawn_any = 0;
+    S.touches++;
+    return 0;
 }
 
 int viz_is_open(void)
@@ -361,8 +407,9 @@ int viz_select(int layer, int unit)
     if (unit >= 0) {
         int units = viz_layer_units(S.m, layer);
         if (unit >= units)
-            return viz_fail("layer %d (%s) has %d unit%s: no unit %d", layer,
-                            nn_view_layer_name(S.m, layer), units, units == 1 ? "" : "s", unit);
+            return viz_fail("layer %d (%s) has %d unit%s (0 to %d)", layer,
+                            nn_view_layer_name(S.m, layer), units, units == 1 ? "" : "s",
+                            units - 1);
         S.ui.unit = unit;
     }
     clamp_selection();
@@ -370,11 +417,24 @@ int viz_select(int layer, int unit)
     return 0;
 }
 
+int viz_layer_unit_count(int layer)
+{
+    if (layer < 0 || layer >= nn_view_layer_count(S.m))
+        return 0;
+    return viz_layer_units(S.m, layer);
+}
+
 void viz_selection(int *layer, int *unit)
 {
     clamp_selection();
     *layer = S.ui.layer;
     *unit = S.ui.unit;
+}
+
+void viz_select_sample(int row)
+{
+    S.ui.sample = row < 0 ? 0 : row;
+    S.touches++;
 }
 
 int viz_sample_input(const nn_tensor *x, int label)
@@ -504,7 +564,14 @@ static int write_png(SDL_Surface *surf, const char *path)
     char tmp[4200];
     if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof tmp)
         return viz_fail("snapshot path too long: %s", path);
-    if (IMG_SavePNG(surf, tmp) != 0) {
+    /* opaque RGB: a quarter smaller than RGBA, and a frame has no transparency */
+    SDL_Surface *rgb = SDL_ConvertSurfaceFormat(surf, SDL_PIXELFORMAT_RGB24, 0);
+    if (!rgb)
+        return viz_fail("cannot convert the snapshot: %s", SDL_GetError());
+    errno = 0;
+    int rc = IMG_SavePNG(rgb, tmp);
+    SDL_FreeSurface(rgb);
+    if (rc != 0) {
         int e = errno;
         remove(tmp);
         return viz_fail("cannot write snapshot '%s': %s", path,
@@ -566,10 +633,14 @@ static void cycle_panel(int dir)
     S.ui.panel = v;
 }
 
-static void on_key(const SDL_KeyboardEvent *k)
+int viz_current_panel(void)
 {
-    SDL_Keycode key = k->keysym.sym;
-    int shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+    return S.ui.panel;
+}
+
+void viz_key(int keycode, int shift)
+{
+    SDL_Keycode key = keycode;
     if (key >= SDLK_1 && key <= SDLK_7) {
         int p = (int)(key - SDLK_1);
         S.ui.panel = S.ui.panel == p ? -1 : p;
@@ -610,7 +681,7 @@ static void on_key(const SDL_KeyboardEvent *k)
     S.touches++;
 }
 
-static void on_click(int x, int y)
+void viz_click(int x, int y)
 {
     viz_frame f;
     fill_frame(&f, &S.canvas);
@@ -659,11 +730,11 @@ static void handle_events(void)
             }
             break;
         case SDL_KEYDOWN:
-            on_key(&e.key);
+            viz_key(e.key.keysym.sym, (e.key.keysym.mod & KMOD_SHIFT) != 0);
             break;
         case SDL_MOUSEBUTTONDOWN:
             if (e.button.button == SDL_BUTTON_LEFT)
-                on_click(e.button.x, e.button.y);
+                viz_click(e.button.x, e.button.y);
             break;
         default:
             break;
@@ -676,30 +747,54 @@ int viz_pump(void)
     if (!S.open)
         return 0;
     Uint64 now = SDL_GetTicks64();
-    if (S.headless)
+    if (S.headless && !S.offscreen_frames)
         return 1;       /* nobody to see a frame; snapshots draw their own */
-    if (now - S.last_events_ms >= 8) {
+    if (!S.headless && now - S.last_events_ms >= 8) {
         S.last_events_ms = now;
         handle_events();
         if (!S.open)
             return 0;
     }
-    if (now - S.last_frame_ms < (Uint64)(1000 / S.fps))
+    /* The frame rate limit; and while training, frames may take at most about a
+    ** twelfth of the time (slow frames come less often, training keeps its pace). */
+    Uint64 gap = (Uint64)(1000 / S.fps);
+    int training = S.last_batch_ms && now - S.last_batch_ms < 1000;
+    if (training && S.frame_ms * 12.0 > (double)gap)
+        gap = (Uint64)(S.frame_ms * 12.0);
+    if (now - S.last_frame_ms < gap)
         return 1;
     unsigned long sig = model_signature(S.m) ^ (S.touches * 2654435761u);
-    int in_fit = S.last_batch_ms && now - S.last_batch_ms < 1000;
+    int in_fit = training;
     int message_live = S.message[0] && now - S.message_ms < MESSAGE_MS + 1000;
     if (S.drawn_any && sig == S.drawn_sig && in_fit == S.run.in_fit && !message_live)
         return 1;
-    S.last_frame_ms = now;
+    Uint64 t0 = SDL_GetPerformanceCounter();
     draw_to(&S.canvas, S.ui.panel);
-    SDL_RenderPresent(S.ren);
+    if (S.ren)
+        SDL_RenderPresent(S.ren);
+    else
+        SDL_RenderFlush(S.canvas.r);
+    double ms = (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 /
+                (double)SDL_GetPerformanceFrequency();
+    S.frame_ms = S.frames ? 0.8 * S.frame_ms + 0.2 * ms : ms;
+    S.frames++;
+    S.last_frame_ms = SDL_GetTicks64();
     S.drawn_sig = sig;
     S.drawn_any = 1;
     return 1;
 }
 
 /* --------------------------------------------------------------- training */
+
+unsigned long viz_frame_count(void)
+{
+    return S.frames;
+}
+
+double viz_frame_ms(void)
+{
+    return S.frame_ms;
+}
 
 int viz_paused(void)
 {

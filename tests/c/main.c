@@ -6,6 +6,9 @@
 void suite_tensor(void);
 void suite_dense(void);
 void suite_model(void);
+void suite_json(void);
+void suite_safetensors(void);
+void suite_save(void);
 void suite_data(void);
 void suite_step(void);
 void suite_optim(void);
@@ -26,6 +29,9 @@ int main(void)
     suite_tensor();
     suite_dense();
     suite_model();
+    suite_json();
+    suite_safetensors();
+    suite_save();
     suite_data();
     suite_step();
     suite_optim();

@@ -6,7 +6,7 @@
 # Prints PASS/FAIL lines like the C tests.
 set -u
 cd "$(dirname "$0")/../.."
-NNSCOPE=$PWD/build/nnscope
+NNSCOPE=$PWD/${BUILD_DIR:-build}/nnscope
 export NNSCOPE_NO_HISTORY=1 SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
 tmp=$(mktemp -d)
 tmux_socket="nnscope-test-$$"

@@ -133,13 +133,100 @@ def tensor_table_seeds():
     write("tensor_table", "boolean", bytes([TRUE]))
 
 
+def json_seeds():
+    write("json", "object", b'{"a": [1, -2.5e3, true, false, null, "x\\u00e9\\n"], "b": {}}')
+    write("json", "nested", b"[[[[{\"k\": [0.125, 1e-7]}]]]]")
+    write("json", "surrogates", b'"\\ud83d\\ude00 \xe4\xb8\xad"')
+    write("json", "numbers", b"[0, -0, 0.5, 1E+2, 123456789012345678901234567890]")
+    write("json", "duplicate_key", b'{"a": 1, "a": 2}')
+    write("json", "trailing_comma", b"[1, 2,]")
+    write("json", "empty", b"")
+
+
+def safetensors_file(tensors, meta=None, pad=True):
+    """tensors: (name, dtype, shape, raw bytes); the header as nn/safetensors.c writes it."""
+    head, offset, data = [], 0, b""
+    if meta:
+        items = ", ".join('"%s": "%s"' % (k, v.replace('"', '\\"')) for k, v in meta)
+        head.append('"__metadata__": {%s}' % items)
+    for name, dtype, shape, raw in tensors:
+        head.append('"%s": {"dtype": "%s", "shape": [%s], "data_offsets": [%d, %d]}'
+                    % (name, dtype, ", ".join(map(str, shape)), offset, offset + len(raw)))
+        offset += len(raw)
+        data += raw
+    text = ("{" + ", ".join(head) + "}").encode()
+    while pad and len(text) % 8:
+        text += b" "
+    return struct.pack("<Q", len(text)) + text + data
+
+
+def floats(*values):
+    return struct.pack("<%df" % len(values), *values)
+
+
+def safetensors_seeds():
+    write("safetensors", "two_tensors", safetensors_file(
+        [("dense/kernel", "F32", (2, 3), floats(1, -2.5, 3.25e-8, 1e30, -0.0, 0.1)),
+         ("pixels", "U8", (5,), bytes([250, 251, 252, 253, 254]))], [("format", "pt")]))
+    write("safetensors", "scalar_and_empty", safetensors_file(
+        [("s", "F32", (), floats(1)), ("z", "F32", (0, 3), b"")]))
+    write("safetensors", "no_tensors", safetensors_file([], [("k", "v")]))
+    write("safetensors", "f16", safetensors_file([("h", "F16", (2,), b"\x00\x3c\x00\x3c")]))
+    write("safetensors", "truncated", safetensors_file(
+        [("a", "F32", (4,), floats(1, 2, 3, 4))])[:-3])
+    write("safetensors", "empty", b"")
+
+
+def model_config(units, compiled):
+    dense = ('{"class_name": "Dense", "config": {"name": "%s", "trainable": true, '
+             '"dtype": "float32", "units": %d, "activation": "%s", "use_bias": true, '
+             '"kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": null}}, '
+             '"bias_initializer": {"class_name": "Zeros", "config": {}}, '
+             '"kernel_regularizer": null, "bias_regularizer": null, '
+             '"activity_regularizer": null, "kernel_constraint": null, '
+             '"bias_constraint": null}}')
+    config = ('{"class_name": "Sequential", "config": {"name": "seed", "layers": ['
+              '{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 3], '
+              '"dtype": "float32", "sparse": false, "ragged": false, "name": "dense_input"}}, '
+              + dense % ("dense", units, "relu") + "]}}")
+    meta = [("nnscope_version", "0.1.0"), ("nnscope_config", config)]
+    if compiled:
+        meta.append(("nnscope_compile", '{"optimizer": {"class_name": "SGD", "config": '
+                     '{"name": "SGD", "learning_rate": 0.01, "momentum": 0.9, '
+                     '"nesterov": false}}, "loss": "mean_squared_error", "metrics": ["mae"]}'))
+        meta.append(("nnscope_state", '{"rng_state": "0123456789abcdef", '
+                     '"rng_inc": "0000000000000003", "iterations": 1, '
+                     '"nadam_mu_product": 1}'))
+    return meta
+
+
+def model_seeds():
+    kernel = floats(*[0.1 * i for i in range(6)])
+    bias = floats(0.5, -0.5)
+    write("model", "sequential", safetensors_file(
+        [("dense/kernel", "F32", (3, 2), kernel), ("dense/bias", "F32", (2,), bias)],
+        model_config(2, False)))
+    write("model", "compiled_with_state", safetensors_file(
+        [("dense/kernel", "F32", (3, 2), kernel), ("dense/bias", "F32", (2,), bias),
+         ("optimizer/dense/kernel/momentum", "F32", (3, 2), kernel),
+         ("optimizer/dense/bias/momentum", "F32", (2,), bias)], model_config(2, True)))
+    write("model", "wrong_shape", safetensors_file(
+        [("dense/kernel", "F32", (3, 2), kernel), ("dense/bias", "F32", (2,), bias)],
+        model_config(4, False)))
+    write("model", "weights_only", safetensors_file(
+        [("dense/kernel", "F32", (3, 2), kernel)], [("nnscope_version", "0.1.0")]))
+
+
 def main():
-    for target in ("idx", "csv", "cifar", "tensor_table"):
+    for target in ("idx", "csv", "cifar", "tensor_table", "json", "safetensors", "model"):
         shutil.rmtree(os.path.join(ROOT, target), ignore_errors=True)
     idx_seeds()
     csv_seeds()
     cifar_seeds()
     tensor_table_seeds()
+    json_seeds()
+    safetensors_seeds()
+    model_seeds()
 
 
 if __name__ == "__main__":

@@ -6,10 +6,11 @@
 -- The functions are found, not listed: everything reachable from the `nn` and `viz`
 -- tables (recursively), plus the methods of one object of each kind the API makes
 -- (tensors, models, layers, optimizers, scalers, ...), so new functions are covered as
--- they land. Each is called with nil, numbers (0, negative, fractional, 2^31, huge, NaN,
+-- they land. Each is called with nil, numbers (0, negative, fractional, 2^31 + 2, huge, NaN,
 -- +-inf, the integer extremes), strings, booleans, empty and odd tables, a function
 -- that raises, tensors of the wrong shape and dtype, and objects of the wrong kind, in
--- each of its first three argument places, the other places nil, 1 or a small tensor.
+-- each of its first three argument places, the other places nil, 1, a small matrix or a
+-- small batch of images.
 -- Methods are also called on a wrong `self`.
 --
 -- A call may return or raise a Lua error; anything else (a crash, a sanitizer report)
@@ -47,13 +48,25 @@ local function objects()
   o.scaler = nn.preprocessing.StandardScaler()
   o.regularizer = nn.regularizers.l2(0.01)
   o.input = nn.Input{shape = {2}}
+  o.cnn = nn.Sequential{
+    nn.Conv2D{2, 3, activation = "relu", padding = "same", input_shape = {6, 6, 1}},
+    nn.BatchNormalization{}, nn.MaxPooling2D{2}, nn.Dropout{0.5}, nn.Flatten{},
+    nn.Dense{2, activation = "softmax"},
+  }
+  o.cnn:compile{optimizer = "adam", loss = "sparse_categorical_crossentropy"}
+  local inp = nn.Input{shape = {4}}
+  local a, b = nn.Dense{3}(inp), nn.Dense{3}(inp)
+  o.functional = nn.Model{inputs = inp, outputs = nn.Dense{1}(nn.Concatenate{}{a, nn.Add{}{a, b}})}
+  o.functional:compile{optimizer = "rmsprop", loss = "mse"}
+  o.images = nn.rand{3, 6, 6, 1}
   return o
 end
 
--- The wrong values, as {name, value} pairs.
+-- The wrong values, as {name, value} pairs. 2^31 + 2 is past INT_MAX even after
+-- nn.arange(1, x) takes 1 off: a count of exactly INT_MAX is legal, and 8 GiB.
 local function bad_values(o)
   return {
-    {"nil", nil}, {"0", 0}, {"-1", -1}, {"0.5", 0.5}, {"2^31", 2^31}, {"1e300", 1e300},
+    {"nil", nil}, {"0", 0}, {"-1", -1}, {"0.5", 0.5}, {"2^31+2", 2^31 + 2}, {"1e300", 1e300},
     {"-1e300", -1e300}, {"nan", 0 / 0}, {"inf", math.huge}, {"-inf", -math.huge},
     {"maxinteger", math.maxinteger}, {"mininteger", math.mininteger},
     {"''", ""}, {"'relu'", "relu"}, {"'x'", "x"}, {"true", true}, {"{}", {}},
@@ -61,6 +74,7 @@ local function bad_values(o)
     {"{x = 1}", {x = 1}}, {"function", boom},
     {"vector", o.vector}, {"tensor4", o.tensor4}, {"uint8", o.uint8},
     {"layer", o.layer}, {"model", o.model}, {"optimizer", o.optimizer},
+    {"images", o.images}, {"cnn", o.cnn},
   }
 end
 
@@ -135,7 +149,7 @@ end
 -- `self_obj` (for methods) goes first, before the fuzzed places.
 local function hammer(label, fn, self_obj, fresh)
   local o = fresh()
-  local fills = {{"nil", nil}, {"1", 1}, {"tensor", o.tensor}}
+  local fills = {{"nil", nil}, {"1", 1}, {"tensor", o.tensor}, {"images", o.images}}
   for _, fill in ipairs(fills) do
     for place = 1, 3 do
       for _, bad in ipairs(bad_values(o)) do
@@ -212,7 +226,7 @@ local function section_operators()
     function(a, b) return a(b) end,
   }
   local kinds = {"tensor", "vector", "tensor4", "uint8", "model", "layer", "optimizer",
-                 "scaler", "loss", "input"}
+                 "scaler", "loss", "input", "cnn", "functional"}
   for _, kind in ipairs(kinds) do
     for i, op in ipairs(ops) do
       for _, bad in ipairs(bad_values(o)) do

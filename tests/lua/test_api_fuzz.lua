@@ -22,11 +22,20 @@ local function program()
   return arg[i]
 end
 
+-- The child runs in a scratch directory of its own: functions that write files
+-- (model:save(-1) writes a file named "-1", as Keras would) write them there.
 local function run_section(section)
   local errfile = os.tmpname()
-  local cmd = string.format("'%s' --headless tests/lua/api_fuzz.lua %s > /dev/null 2> '%s'",
-                            program(), section, errfile)
+  local scratch = os.tmpname()
+  os.remove(scratch)
+  assert(os.execute("mkdir '" .. scratch .. "'"))
+  local here = io.popen("pwd"):read("l")
+  local prog = program()
+  if prog:sub(1, 1) ~= "/" then prog = here .. "/" .. prog end
+  local cmd = string.format("cd '%s' && '%s' --headless '%s/tests/lua/api_fuzz.lua' %s "
+                            .. "> /dev/null 2> '%s'", scratch, prog, here, section, errfile)
   local ok, how, code = os.execute(cmd)
+  os.execute("rm -rf '" .. scratch .. "'")
   local f = io.open(errfile)
   local err = f and f:read("a") or ""
   if f then f:close() end

@@ -108,3 +108,12 @@ test("functional API: a branch and a merge train", function()
   local _, acc = m:evaluate(x, y, {verbose = 0})
   assert(acc > 0.9, acc)
 end)
+
+test("pooling layers take no arguments at all: pool_size 2, strides = pool_size", function()
+  local m = nn.Sequential{
+    nn.Conv2D{1, 1, input_shape = {6, 6, 1}},
+    nn.MaxPooling2D(),
+    nn.AveragePooling2D(),
+  }
+  assert(m.layers[2].output_shape[1] == 3 and m.layers[3].output_shape[1] == 1)
+end)

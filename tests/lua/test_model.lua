@@ -157,3 +157,19 @@ test("optimizer hyperparameters can change at any time", function()
   near(m:get_weights()[1][1][1], 0.5 + 0.5 * 8)
   near(m.optimizer.learning_rate, 0.5)
 end)
+
+test("optimizers without arguments, or with the learning rate alone, as in Keras", function()
+  local o = nn.optimizers.RMSprop()
+  near(o.learning_rate, 0.001, 1e-9)
+  near(o.rho, 0.9, 1e-7)
+  near(nn.optimizers.SGD().learning_rate, 0.01, 1e-9)
+  near(nn.optimizers.SGD(0.5).learning_rate, 0.5)
+  near(nn.optimizers.Adam{0.25}.learning_rate, 0.25)
+  -- one step of plain SGD at learning rate 0.5 on w = 0.5, x = 2, y = 3:
+  -- dL/dw = 2 (w x - y) x = 2 (1 - 3) 2 = -8, so w = 0.5 + 0.5 * 8
+  local m = nn.Sequential{nn.Dense{1, input_dim = 1, use_bias = false}}
+  m:compile{optimizer = nn.optimizers.SGD(0.5), loss = "mse"}
+  m:set_weights{nn.tensor{{0.5}}}
+  m:train_on_batch(nn.tensor{{2}}, nn.tensor{{3}})
+  near(m:get_weights()[1][1][1], 0.5 + 0.5 * 8)
+end)

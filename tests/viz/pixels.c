@@ -5,6 +5,12 @@
 
 #include "nn/nn.h"
 
+void px_sync(viz_canvas *c)
+{
+    viz_flush(c);
+    SDL_RenderFlush(c->r);
+}
+
 viz_color px_at(SDL_Surface *s, int x, int y)
 {
     const uint8_t *p = (const uint8_t *)s->pixels + (size_t)y * s->pitch + (size_t)x * 4;

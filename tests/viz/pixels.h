@@ -6,6 +6,9 @@
 
 #include "viz/draw.h"
 
+/* Send what was drawn on c to its surface. */
+void px_sync(viz_canvas *c);
+
 /* The pixel at (x, y) of an RGBA32 surface (after SDL_RenderFlush). */
 viz_color px_at(SDL_Surface *s, int x, int y);
 

@@ -113,7 +113,7 @@ static void test_text_renders_and_clips(void)
                      viz_rgb(0x000000), VIZ_LEFT, 0);
     int cut = viz_text(&c, "a long caption that cannot fit in forty pixels", 10, 35,
                        VIZ_TICK_PX, VIZ_SANS, viz_rgb(0x000000), VIZ_LEFT, 40);
-    SDL_RenderFlush(c.r);
+    px_sync(&c);
     viz_color white = viz_rgb(0xffffff);
     CHECK(w > 60 && w == viz_text_width("Loss & metrics", VIZ_TITLE_PX, VIZ_SANS_BOLD));
     CHECK(px_count_not(c.surface, (SDL_Rect){10, 10, w, 20}, white, 60) > 80);
@@ -123,7 +123,7 @@ static void test_text_renders_and_clips(void)
     /* Chinese characters go through the CJK font: real glyphs, wider than one em each */
     int zw = viz_text(&c, "\xe6\x8d\x9f\xe5\xa4\xb1", 200, 10, VIZ_LABEL_PX, VIZ_SANS,
                       viz_rgb(0x000000), VIZ_LEFT, 0);
-    SDL_RenderFlush(c.r);
+    px_sync(&c);
     CHECK(zw >= 2 * VIZ_LABEL_PX - 2);
     CHECK(px_count_not(c.surface, (SDL_Rect){200, 10, zw, 20}, white, 60) > 30);
     viz_canvas_free(&c);
@@ -137,14 +137,14 @@ static void test_heatmap_places_signs(void)
     float m[4] = {-1.0f, 1.0f, 0.5f, 0.0f};      /* [[-1, 1], [0.5, 0]] */
     viz_scale s = viz_scale_fit(VIZ_CMAP_DIVERGING, m, 4, 1);
     viz_heatmap(&c, (SDL_Rect){0, 0, 40, 40}, m, 2, 2, 2, 1, &s);
-    SDL_RenderFlush(c.r);
+    px_sync(&c);
     CHECK(same(px_at(c.surface, 10, 10), 0xf59322));
     CHECK(same(px_at(c.surface, 30, 10), 0x0877bd));
     CHECK(px_near(px_at(c.surface, 10, 30), viz_cmap_diverging(0.5f), 0));
     CHECK(same(px_at(c.surface, 30, 30), 0xe8eaeb));
     /* the same matrix through strides as its transpose: -1 stays top left, 1 moves down */
     viz_heatmap(&c, (SDL_Rect){0, 0, 40, 40}, m, 2, 2, 1, 2, &s);
-    SDL_RenderFlush(c.r);
+    px_sync(&c);
     CHECK(same(px_at(c.surface, 10, 10), 0xf59322));
     CHECK(same(px_at(c.surface, 10, 30), 0x0877bd));
     viz_canvas_free(&c);
@@ -162,7 +162,7 @@ static void test_heatmap_reduces_big_matrices(void)
             m[i * N + j] = j < N / 2 ? -1.0f : 1.0f;
     viz_scale s = {VIZ_CMAP_DIVERGING, -1.0f, 1.0f, 0.0f};
     viz_heatmap(&c, (SDL_Rect){0, 0, 10, 10}, m, N, N, N, 1, &s);
-    SDL_RenderFlush(c.r);
+    px_sync(&c);
     int ok = 1;
     for (int y = 0; y < 10; y++)
         for (int x = 0; x < 10; x++)
@@ -185,7 +185,7 @@ static void test_decreasing_curve_goes_down(void)
     viz_plot_axes(&c, &p, (SDL_Rect){0, 0, 400, 300}, 0, 19, 0, 2, 0, "batch", "loss", 0);
     viz_color red = viz_rgb(0xff0000);
     viz_plot_line(&c, &p, x, y, 20, red, 2.0f, 0);
-    SDL_RenderFlush(c.r);
+    px_sync(&c);
     /* the curve's row at a quarter and at three quarters of the area */
     double r1 = px_column_row(c.surface, p.area.x + p.area.w / 4, red);
     double r2 = px_column_row(c.surface, p.area.x + 3 * p.area.w / 4, red);
@@ -199,7 +199,7 @@ static void test_decreasing_curve_goes_down(void)
     viz_plot q = {0};
     viz_plot_axes(&c, &q, (SDL_Rect){0, 0, 400, 300}, 0, 19, y[19], y[0], 1, NULL, NULL, 0);
     viz_plot_line(&c, &q, x, y, 20, red, 2.0f, 0);
-    SDL_RenderFlush(c.r);
+    px_sync(&c);
     double a = px_column_row(c.surface, (int)viz_plot_px(&q, 2.0), red);
     double b = px_column_row(c.surface, (int)viz_plot_px(&q, 9.5), red);
     double d = px_column_row(c.surface, (int)viz_plot_px(&q, 17.0), red);
@@ -214,7 +214,7 @@ static void test_legend_bar_ends(void)
         return;
     viz_scale s = {VIZ_CMAP_DIVERGING, -0.5f, 0.5f, 0.0f};
     int h = viz_legend_bar(&c, (SDL_Rect){0, 0, 400, 40}, &s, "weight");
-    SDL_RenderFlush(c.r);
+    px_sync(&c);
     CHECK(h >= 20);
     /* orange at the left end of the bar, blue at the right, grey in between */
     int left = 0, right = 0, grey = 0;
