@@ -79,9 +79,13 @@ local tz = demo("model:trace()[1].z")
 check(tz and approx(tz[1][1], 0.3, 1e-6), {en = "the trace should hold z = 0.3", zh = "trace 中应有 z = 0.3"},
       {en = "the trace shows z = 0.3 before the sigmoid", zh = "trace 显示 sigmoid 之前 z = 0.3"})
 if watch(model, "formula") then
-  say{en = "The window shows this neuron; its formula panel shows z = sum of w_i x_i + b with these numbers.",
-      zh = "窗口显示了这个神经元；公式面板用这些数字显示 z = Σ w_i x_i + b。"}
+  say{en = "The window's formula panel shows z = sum of w_i x_i + b with these very numbers.",
+      zh = "窗口的公式面板用这些数字显示 z = Σ w_i x_i + b。"}
+elseif watch(model, "network") then
+  say{en = "The window's network panel shows this neuron, coloured by its weights and its activation.",
+      zh = "窗口的网络面板显示了这个神经元，颜色表示它的权重和激活值。"}
 end
+snap("neuron", "network")
 pause()
 
 try{{en = "Which bias b would make z exactly 0 for x = (2, -1, 0.5)? Type the number.",

@@ -159,6 +159,7 @@ if nn.Activation then
     say{en = "The window's activation panel draws each layer's f and f' with its z values on top.",
         zh = "窗口的激活函数面板画出每层的 f 和 f'，并叠加上该层 z 的分布。"}
   end
+  snap("activations", "activations")
 end
 
 say{en = "Next lesson: how wrong is a prediction? Loss functions.",

@@ -97,8 +97,9 @@ check(approx(wn, w, 1e-5), {en = "nnscope's SGD should land on the same w", zh =
       {en = "nnscope's SGD took exactly our ten steps", zh = "nnscope 的 SGD 走的正是我们那十步"})
 if watch(model, "loss") then
   say{en = "Watch the loss panel while 30 more steps run.", zh = "再跑 30 步，观察损失面板。"}
-  model:fit(x, y, {epochs = 30, batch_size = 4, verbose = 0})
 end
+demo("model:fit(x, y, {epochs = 30, batch_size = 4, verbose = 0})")
+snap("loss", "loss")
 pause()
 
 say{en = [[

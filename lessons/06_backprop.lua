@@ -156,7 +156,7 @@ layer backward (the gradient arriving at its output), then the optimizer's
 update.]],
 zh = [[最后，一个完整的训练步骤，一次一个阶段。model:step(x, y) 运行下一个阶段并返回它算出的东西：
 每层的前向、损失、每层的反向（到达该层输出的梯度），然后是优化器的更新。]]}
-watch(model, "formula")
+if not watch(model, "formula") then watch(model, "network") end
 local stages = {}
 repeat
   local s = model:step(nn.tensor{x}, nn.tensor{{y}})
@@ -170,6 +170,7 @@ repeat
   print(("%-12s %s"):format(stages[#stages], shown))
   pause()
 until s.done
+snap("after_step", "network")
 check(#stages == 6 and stages[6] == "update", {en = "a step should have 6 stages ending with the update",
       zh = "一步应有 6 个阶段，最后是更新"},
       {en = "forward 1, forward 2, loss, backward 2, backward 1, update", zh = "前向 1、前向 2、损失、反向 2、反向 1、更新"})

@@ -87,6 +87,8 @@ watch(model, "network")
 local epochs = 100
 local history = demo(("history = model:fit(x_train_s, y_train_1h, {epochs = %d, batch_size = 32, verbose = 0})"):format(epochs))
 history = history or _ENV.history
+snap("network", "network")
+snap("loss", "loss")
 plot({{name = "loss", ys = history.history.loss}, {name = "accuracy", ys = history.history.accuracy}},
      {title = {en = "training loss and accuracy per epoch", zh = "每轮的训练损失与准确率"}, xlabel = "epoch", height = 10})
 local loss, acc = demo("model:evaluate(x_test_s, y_test_1h, {verbose = 0})")

@@ -111,6 +111,8 @@ zh = [[正负号左右排列（左负右正，或上下相反）就构成像第 
 再看它们的特征图：把一张测试图片送进网络，从 trace 中读出第一层的输出。先是图片本身，
 然后是 32 张特征图中的三张（经过 ReLU，越亮表示响应越强）：]]}
 demo("model:forward(x_test:slice(1, 1))")
+if viz and viz.sample then pcall(viz.sample, x_test[1], y_test[1]) end
+snap("features", "features")
 demo("maps = model:trace()[1].output")
 demo("maps:shape()")
 local names = fashion_classes()

@@ -47,6 +47,7 @@ end]])
 demo("plain = build()")
 watch(plain, "loss")
 demo("h_plain = train_it(plain)")
+snap("plain_loss", "loss")
 plot({{name = tr{en = "training loss", zh = "训练损失"}, ys = h_plain.loss},
       {name = tr{en = "validation loss", zh = "验证损失"}, ys = h_plain.val_loss}},
      {title = {en = "the plain MLP on 500 images", zh = "500 张图片上的普通多层感知机"}, xlabel = "epoch", logy = true, height = 12})
@@ -120,6 +121,7 @@ if watch(l1, "weights") then
   say{en = "The weights panel shows the L1 model's first layer: mostly grey (zero).",
       zh = "权重面板显示 L1 模型的第一层：大部分是灰色（零）。"}
 end
+snap("l1_weights", "weights")
 pause()
 
 say{en = [[

@@ -71,6 +71,7 @@ demo([[model:compile{optimizer = "adam", loss = "sparse_categorical_crossentropy
 watch(model, "boundary")
 demo("model:fit(x, y, {epochs = 60, batch_size = 32, verbose = 0})")
 local _, acc = demo("model:evaluate(x, y, {verbose = 0})")
+snap("boundary", "boundary")
 check(acc and acc > 0.9, {en = "the branched model should separate the circles", zh = "分支模型应能分开两个圆"},
       {en = ("accuracy %.3f on the circles"):format(acc or 0), zh = ("在同心圆数据上准确率 %.3f"):format(acc or 0)})
 pause()

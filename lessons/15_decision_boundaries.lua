@@ -72,6 +72,7 @@ zh = [[没有任何一条直线能分开异或：无论怎么画线，至少有�
 这里线性模型干脆“两边下注”，到处都接近 0.5（":"），只对了大约一半。加一个 16 个 tanh 单元的隐藏层：]]}
 demo([[mlp, acc_mlp = train({nn.Dense{16, activation = "tanh", input_dim = 2}, nn.Dense{2, activation = "softmax"}}, x, y)]])
 draw(mlp, x, y)
+snap("xor", "boundary")
 demo("acc_mlp")
 check(acc_lin < 0.7 and acc_mlp > 0.9,
       {en = "the linear model should fail on XOR and the MLP succeed", zh = "线性模型应在异或上失败，而多层感知机成功"},
@@ -110,6 +111,7 @@ demo([[small, acc_small = train({nn.Dense{16, activation = "tanh", input_dim = 2
 draw(small, x, y)
 demo([[deep, acc_deep = train({nn.Dense{32, activation = "relu", input_dim = 2}, nn.Dense{32, activation = "relu"}, nn.Dense{2, activation = "softmax"}}, x, y)]])
 draw(deep, x, y)
+snap("spirals", "boundary")
 demo("acc_small, acc_deep")
 check(acc_deep > 0.9 and acc_deep > acc_small,
       {en = "two hidden layers should follow the spirals", zh = "两个隐藏层应能跟上螺旋"},

@@ -571,16 +571,29 @@ function window()
   return not S.headless and viz ~= nil and viz.show ~= nil
 end
 
+local function snapshots_wanted()
+  local to = os.getenv("NNSCOPE_LESSON_SNAPSHOTS")
+  return to ~= nil and to ~= "" and viz ~= nil and viz.snapshot ~= nil, to
+end
+
+-- watch(model [, panel]): shows the model (and that panel alone) in the window.
+-- Returns true when a window shows it. Headless, the model is still handed to
+-- the window's canvas when snapshots are wanted, so snap() can draw it.
 function watch(model, panel)
-  if S.headless or not (viz and viz.show) then return false end
-  local ok = pcall(viz.show, model)
-  if ok and panel and viz.panel then pcall(viz.panel, panel) end
-  return ok
+  if not (viz and viz.show) then return false end
+  if S.headless and not snapshots_wanted() then return false end
+  if not pcall(viz.show, model) then return false end
+  local panel_ok = true
+  if viz.panel then
+    local ok, res = pcall(viz.panel, panel or "dashboard")
+    panel_ok = ok and res ~= false
+  end
+  return panel_ok and not S.headless
 end
 
 function snap(name, panel)
-  local to = os.getenv("NNSCOPE_LESSON_SNAPSHOTS")
-  if not (to and to ~= "" and viz and viz.snapshot) then return false end
+  local wanted, to = snapshots_wanted()
+  if not wanted then return false end
   local file = ("%s/lesson%02d_%s.png"):format(to, state.number or 0, name)
   return (pcall(viz.snapshot, file, panel))
 end

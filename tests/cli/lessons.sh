@@ -190,6 +190,24 @@ NNSCOPE_HOME=$tmp/home run_cmd "" --headless --lesson 2
 check "end of input at a pause lets the lesson finish with its scripted answers" \
     eval 'has "$out" "got 42" && [ "$rc" -eq 0 ]'
 
+# Space in a real window (Xvfb) goes on at a pause; skipped without Xvfb or XTest.
+mkdir -p "$tmp/winhome/data" "$tmp/winhome/lessons"
+cp lessons/lib.lua "$tmp/winhome/lessons/"
+cat >"$tmp/winhome/lessons/01_window.lua" <<'EOF'
+-- en: The window goes on
+-- zh: 窗口继续
+local m = nn.Sequential{nn.Dense{4, input_dim = 2, activation = "relu"}, nn.Dense{2}}
+print("watch:", watch(m, "network"))
+print("waiting")
+pause()
+print("went on")
+EOF
+if command -v python3 >/dev/null; then
+    python3 tests/cli/lesson_window.py "$NNSCOPE" "$tmp/winhome"
+else
+    echo "SKIP lessons.sh: space in the window goes on at pause() (no python3)"
+fi
+
 # Without lessons/ anywhere the runner says where it looked.
 mkdir -p "$tmp/alone/bin"
 cp "$NNSCOPE" "$tmp/alone/bin/nnscope"
