@@ -21,7 +21,8 @@ demo("y_train = train.y:slice(1, n)")
 demo("x_test = test.x:reshape{10000, 784} / 255")
 demo("x_train:shape()")
 if N < 60000 then
-  say({en = "(Shortened run: %d of the 60000 training images.)", zh = "（缩短的运行：使用 60000 张训练图片中的 %d 张。）"}, N)
+  say({en = "(Shortened run: %d of the 60000 training images.)",
+       zh = "（缩短的运行：使用 60000 张训练图片中的 %d 张。）"}, N)
 end
 say{en = [[
 The labels stay class numbers 0..9, so the loss is

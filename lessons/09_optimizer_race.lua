@@ -156,7 +156,8 @@ local w1 = demo("one:get_weights()[1][1][1]")
 local g = -8
 local m_hat, v_hat = g, g * g
 local by_hand = 0.5 - 0.001 * m_hat / (math.sqrt(v_hat) + 1e-7)
-check(approx(w1, by_hand, 1e-6), {en = "Adam's first step should be 0.5 + 0.001", zh = "Adam 的第一步应为 0.5 + 0.001"},
+check(approx(w1, by_hand, 1e-6), {en = "Adam's first step should be 0.5 + 0.001",
+                                  zh = "Adam 的第一步应为 0.5 + 0.001"},
       {en = ("w = 0.5 - 0.001 * (-8) / (8 + 1e-7) = %.6f"):format(by_hand),
        zh = ("w = 0.5 - 0.001 * (-8) / (8 + 1e-7) = %.6f"):format(by_hand)})
 try{{en = "With SGD (lr = 0.01) instead, what would w be after that step? Type the number or an expression.",

@@ -53,7 +53,8 @@ Flatten 把 5 x 5 x 64 变成一个向量交给 Dense 层。参数：第一个 C
 而 Flatten 之后的 Dense 层参数最多。]]}
 check(model:count_params() == 320 + 18496 + (1600 * 64 + 64) + (64 * 10 + 10),
       {en = "the parameter count should be 121930", zh = "参数总数应为 121930"},
-      {en = "320 + 18496 + 102464 + 650 = 121930 parameters", zh = "320 + 18496 + 102464 + 650 = 121930 个参数"})
+      {en = "320 + 18496 + 102464 + 650 = 121930 parameters",
+       zh = "320 + 18496 + 102464 + 650 = 121930 个参数"})
 try{{en = "How many numbers come out of the Flatten layer? (model.layers[5].output_shape, or work it out)",
      zh = "Flatten 层输出多少个数？（model.layers[5].output_shape，或者自己算）"},
     check = function(v) return v == 1600 or (type(v) == "table" and v[1] == 1600) end,
