@@ -601,6 +601,8 @@ end
 
 -- --------------------------------------------------------------- lessons
 
+local handed = {}        -- globals that lessons handed to the learner
+
 local function catalogue()
   local names, err = host.list(dir)
   if not names then error(err, 0) end
@@ -640,7 +642,8 @@ local function rule(title)
   print(paint("2", ("\u{2500}"):rep(math.min(WIDTH, 60))))
 end
 
-function lesson(n)
+-- Runs lesson n; returns the checkpoints passed and failed (for nnscope --lesson).
+local function run_lesson(n)
   local list = catalogue()
   if n == nil then return lessons() end
   local num = tonumber(n)
@@ -655,11 +658,11 @@ function lesson(n)
         :format(tostring(n), tostring(first), tostring(last)),
       zh = ("没有第 %s 课：课程编号为 %s 到 %s（lessons() 列出所有课程）")
         :format(tostring(n), tostring(first), tostring(last)),
-    }, 2)
+    }, 0)
   end
   local env = setmetatable({}, {__index = _G})
   local chunk, err = loadfile(entry.path, "t", env)
-  if not chunk then error("lesson " .. num .. " does not load: " .. err, 2) end
+  if not chunk then error("lesson " .. num .. " does not load: " .. err, 0) end
 
   local saved = {state.passed, state.failed, state.env, state.eof, state.hinted, state.number}
   state.passed, state.failed, state.env = 0, 0, env
@@ -698,10 +701,14 @@ function lesson(n)
     if x.number > num then nexts = x break end
   end
   if not S.auto then
+    -- A learner at a terminal gets the lesson's variables as globals; a global
+    -- they (or a program) set themselves is never replaced, only one that an
+    -- earlier lesson handed over.
     local names = {}
-    for k, v in pairs(env) do
-      if type(k) == "string" then
+    for k, v in pairs(S.terminal and env or {}) do
+      if type(k) == "string" and (rawget(_G, k) == nil or handed[k]) then
         rawset(_G, k, v)
+        handed[k] = true
         names[#names + 1] = k
       end
     end
@@ -716,6 +723,12 @@ function lesson(n)
     end
   end
   return passed, failed
+end
+
+__lesson_run = run_lesson
+
+function lesson(n)
+  run_lesson(n)
 end
 
 -- ------------------------------------------------------------ help entries

@@ -25,21 +25,26 @@ def skip(why):
 
 
 def start_xvfb():
-    r, w = os.pipe()
-    try:
-        proc = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1400x900x24",
-                                 "-nolisten", "tcp"], pass_fds=(w,),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except FileNotFoundError:
-        skip("no Xvfb")
-    os.close(w)
-    ready, _, _ = select.select([r], [], [], 10)
-    number = os.read(r, 32).decode().strip() if ready else ""
-    os.close(r)
-    if not number:
+    """Xvfb on a display number of our own (others may run Xvfb on this machine)."""
+    base = 200 + os.getpid() % 700
+    for n in range(base, base + 20):
+        if os.path.exists("/tmp/.X%d-lock" % n):
+            continue
+        try:
+            proc = subprocess.Popen(["Xvfb", ":%d" % n, "-screen", "0", "1400x900x24",
+                                     "-nolisten", "tcp"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except FileNotFoundError:
+            skip("no Xvfb")
+        for _ in range(100):
+            if os.path.exists("/tmp/.X11-unix/X%d" % n) or proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        if proc.poll() is None and os.path.exists("/tmp/.X11-unix/X%d" % n):
+            return proc, ":%d" % n
         proc.kill()
-        skip("Xvfb did not start")
-    return proc, ":" + number
+        proc.wait()
+    skip("Xvfb did not start")
 
 
 def press_space(display):

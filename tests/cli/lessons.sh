@@ -208,6 +208,44 @@ else
     echo "SKIP lessons.sh: space in the window goes on at pause() (no python3)"
 fi
 
+# At a terminal (tmux) a finished lesson hands its variables to the learner, but
+# never replaces a global the learner set; Enter at the terminal goes on.
+cat >"$tmp/home/lessons/03_globals.lua" <<'EOF'
+-- en: A lesson that leaves variables
+-- zh: 一课留下变量的课
+mine = "from the lesson"
+fresh = 42
+pause()
+EOF
+if command -v tmux >/dev/null; then
+    sock="nnscope-lessons-$$"
+    tmux -L "$sock" new-session -d -x 120 -y 40 \
+        "NNSCOPE_HOME=$tmp/home NNSCOPE_NO_HISTORY=1 $NNSCOPE --headless"
+    screen() { tmux -L "$sock" capture-pane -p -S -100; }
+    wait_screen() {   # wait_screen PATTERN (grep -E): up to 10 s
+        for _ in $(seq 100); do
+            screen | grep -qE -- "$1" && return 0
+            sleep 0.1
+        done
+        return 1
+    }
+    wait_screen "^>" &&
+        tmux -L "$sock" send-keys 'mine = "the learner'"'"'s"' Enter 'lesson(3)' Enter &&
+        wait_screen "\\[Enter\\] >" && tmux -L "$sock" send-keys Enter &&
+        wait_screen "Lesson 3 done" &&
+        tmux -L "$sock" send-keys 'print(mine, fresh)' Enter
+    wait_screen "the learner's +42"
+    got=$?
+    out=$(screen)
+    err=""
+    rc=$got
+    tmux -L "$sock" kill-server 2>/dev/null
+    check "at a terminal the lesson's new variables are handed over, the learner's kept" \
+        eval '[ "$got" -eq 0 ] && has "$out" "variables are yours now: fresh"'
+else
+    echo "SKIP lessons.sh: variables handed over at a terminal (no tmux)"
+fi
+
 # Without lessons/ anywhere the runner says where it looked.
 mkdir -p "$tmp/alone/bin"
 cp "$NNSCOPE" "$tmp/alone/bin/nnscope"
