@@ -369,6 +369,21 @@ static nn_status keep_input(nn_model *m, const nn_tensor *x, nn_error *err)
     return NN_OK;
 }
 
+/* Copy the targets of a training step (float32), so the window can show the
+** loss of each sample against them (nn_view_last_target). */
+static nn_status keep_target(nn_model *m, const nn_tensor *y, nn_error *err)
+{
+    if (m->last_y && y->data == m->last_y->data)
+        return NN_OK;
+    nn_status st = nn_tensor_ensure(&m->last_y, y->ndim, y->shape, err);
+    if (st != NN_OK)
+        return st;
+    float *d = nn_tensor_f32(m->last_y);
+    for (size_t i = 0; i < y->size; i++)
+        d[i] = nn_tensor_get(y, i);
+    return NN_OK;
+}
+
 static const nn_tensor *source_tensor(const nn_model *m, int src)
 {
     return src < 0 ? m->last_x : m->nodes[src].out;
@@ -515,6 +530,8 @@ nn_status nn_model_begin_backward(nn_model *m, const nn_tensor *y, double *loss,
         zero_tensor(m->params[i]->grad);
     double value = 0.0;
     nn_status st = model_loss(m, y, 1, &value, err);
+    if (st == NN_OK)
+        st = keep_target(m, y, err);
     if (st != NN_OK)
         return st;
     value += weight_penalty(m, 1);
