@@ -651,6 +651,8 @@ static void update_rule(const nn_model *m, viz_fx *fx, const float *before[NN_OP
         const nn_tensor *slot = nn_view_optim_slot(m, fx->layer, fx->param, s);
         sa[s] = slot ? f32(slot)[fx->flat] : 0.0;
         sb[s] = kept && before[1 + s] ? before[1 + s][fx->flat] : NAN;
+        if (kept && !before[1 + s] && fx->t == 1)     /* made by the first update */
+            sb[s] = o->kind == NN_OPT_ADAGRAD ? o->initial_accumulator_value : 0.0;
     }
     switch (o->kind) {
     case NN_OPT_SGD:
