@@ -120,14 +120,16 @@ local function units(par)
   return out
 end
 
-local function wrap_paragraph(par, indent)
+-- Wrap one paragraph: the first line starts with `first`, the others with `rest`.
+local function wrap_paragraph(par, first, rest)
   local lines, cur, w = {}, {}, 0
-  local limit = WIDTH - #indent
+  local indent = first
   for _, u in ipairs(units(par)) do
     local text, uw, space, no_start = u[1], u[2], u[3], u[4]
     local add = (space and w > 0) and uw + 1 or uw
-    if w > 0 and w + add > limit and not no_start then
+    if w > 0 and w + add > WIDTH - #indent and not no_start then
       lines[#lines + 1] = indent .. table.concat(cur)
+      indent = rest
       cur, w = {text}, uw
     else
       if space and w > 0 then cur[#cur + 1] = " " end
@@ -139,24 +141,36 @@ local function wrap_paragraph(par, indent)
   return table.concat(lines, "\n")
 end
 
--- Paragraphs are separated by blank lines; lines starting with two spaces are
--- code and are kept as they are; other lines of a paragraph are joined.
+-- Paragraphs are separated by blank lines; a line starting with "- " is a list
+-- item (its continuation lines are indented by two spaces); other lines starting
+-- with two spaces are code and are kept as they are; the remaining lines of a
+-- paragraph are joined.
 local function layout(text)
-  local out, par = {}, {}
+  local out, par, bullet = {}, {}, false
   local function flush()
     if #par > 0 then
-      out[#out + 1] = wrap_paragraph(table.concat(par, " "), "")
+      local joined = table.concat(par, " ")
+      if bullet then
+        out[#out + 1] = wrap_paragraph(joined:sub(3), "- ", "  ")
+      else
+        out[#out + 1] = wrap_paragraph(joined, "", "")
+      end
       par = {}
     end
+    bullet = false
   end
   for line in (text .. "\n"):gmatch("(.-)\n") do
     if line:match("^%s*$") then
       flush()
       out[#out + 1] = ""
-    elseif line:match("^  ") then
+    elseif line:match("^%- ") then
+      flush()
+      par[1], bullet = line, true
+    elseif line:match("^  ") and not (bullet and line:match("^  %S")) then
       flush()
       out[#out + 1] = paint("36", line)
     else
+      if bullet then line = line:sub(3) end
       -- a Chinese line joins the next without a space
       local prev = par[#par]
       if prev and (prev:match("[\128-\255]$") and line:match("^[\128-\255]")

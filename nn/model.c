@@ -369,21 +369,6 @@ static nn_status keep_input(nn_model *m, const nn_tensor *x, nn_error *err)
     return NN_OK;
 }
 
-/* Copy the targets of a training step (float32), so the window can show the
-** loss of each sample against them (nn_view_last_target). */
-static nn_status keep_target(nn_model *m, const nn_tensor *y, nn_error *err)
-{
-    if (m->last_y && y->data == m->last_y->data)
-        return NN_OK;
-    nn_status st = nn_tensor_ensure(&m->last_y, y->ndim, y->shape, err);
-    if (st != NN_OK)
-        return st;
-    float *d = nn_tensor_f32(m->last_y);
-    for (size_t i = 0; i < y->size; i++)
-        d[i] = nn_tensor_get(y, i);
-    return NN_OK;
-}
-
 static const nn_tensor *source_tensor(const nn_model *m, int src)
 {
     return src < 0 ? m->last_x : m->nodes[src].out;
@@ -481,6 +466,19 @@ static double activity_penalty(const nn_layer *l, const nn_tensor *a, nn_tensor 
     return s / B;
 }
 
+/* Copy the targets into the model (float32), so the window can mark the true
+** class of the batch the last loss saw. */
+static nn_status keep_targets(nn_model *m, const nn_tensor *y, nn_error *err)
+{
+    nn_status st = nn_tensor_ensure(&m->last_y, y->ndim, y->shape, err);
+    if (st != NN_OK)
+        return st;
+    float *d = nn_tensor_f32(m->last_y);
+    for (size_t i = 0; i < y->size; i++)
+        d[i] = nn_tensor_get(y, i);
+    return NN_OK;
+}
+
 /* The loss of the output against y, regularisation included; when `grad`,
 ** the output's gradient goes into the output node's grad buffer. */
 static nn_status model_loss(nn_model *m, const nn_tensor *y, int grad, double *loss,
@@ -495,8 +493,8 @@ static nn_status model_loss(nn_model *m, const nn_tensor *y, int grad, double *l
                             nn_loss_name(&m->loss), nn_shape_format(a, sizeof a, y->ndim, y->shape),
                             nn_shape_format(b, sizeof b, out->out->ndim, out->out->shape));
     }
-    nn_status st = NN_OK;
-    if (grad)
+    nn_status st = keep_targets(m, y, err);
+    if (grad && st == NN_OK)
         st = nn_tensor_ensure(&out->grad, out->out->ndim, out->out->shape, err);
     if (st == NN_OK)
         st = nn_loss_compute(&m->loss, pred, y, m->fused, grad ? out->grad : NULL, loss, err);
@@ -530,8 +528,6 @@ nn_status nn_model_begin_backward(nn_model *m, const nn_tensor *y, double *loss,
         zero_tensor(m->params[i]->grad);
     double value = 0.0;
     nn_status st = model_loss(m, y, 1, &value, err);
-    if (st == NN_OK)
-        st = keep_target(m, y, err);
     if (st != NN_OK)
         return st;
     value += weight_penalty(m, 1);

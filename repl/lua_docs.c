@@ -40,7 +40,8 @@ static const doc_entry module_docs[] = {
      "local layer = nn.layers.Dense{10, activation = \"softmax\", input_dim = 64}"},
     {"nn.models", "nn.models",
      "The model constructors: nn.models.Sequential (== nn.Sequential) and\n"
-     "nn.models.Model (== nn.Model, the functional API).",
+     "nn.models.Model (== nn.Model, the functional API); and models from files\n"
+     "and configs: load_model, save_model, model_from_config, model_from_json.",
      "local model = nn.models.Sequential()"},
     {"nn.optimizers", "nn.optimizers",
      "The optimizers, with Keras's defaults: SGD, RMSprop, Adagrad, Adadelta, Adam,\n"

@@ -16,7 +16,7 @@
 
 #define MODEL_MT "nn.Model"
 
-int (*repl_fit_hook)(const nn_model *m);
+int (*repl_fit_hook)(const nn_model *m, const nn_fit_event *ev);
 void (*repl_stage_hook)(const nn_model *m, int kind, int node, int how);
 
 /* Tell the window (when one is open) which stage the model just performed. */
@@ -357,8 +357,10 @@ static int fit_callback(void *ud, const nn_fit_event *ev, nn_error *err)
         break;
     case NN_EVENT_BATCH_END:
         repl_progress_update(&c->bar, ev->batch + 1, ev->n_results, ev->names, ev->results, 0);
-        if (repl_fit_hook && repl_fit_hook(c->m))
+        if (repl_fit_hook && repl_fit_hook(c->m, ev)) {
+            c->interrupted = repl_interrupted();    /* Ctrl-C while paused in the window */
             return 1;
+        }
         if (run_callbacks(c, "on_batch_end", ev->batch, ev, err))
             return 1;
         break;

@@ -81,7 +81,7 @@ void repl_loss_from_arg(lua_State *L, int idx, nn_loss *out);
 
 /* Called after each training batch while the window is open (set by lua_viz.c);
 ** returns non-zero to stop training. NULL when there is no window. */
-extern int (*repl_fit_hook)(const nn_model *m);
+extern int (*repl_fit_hook)(const nn_model *m, const nn_fit_event *ev);
 
 /* Called after each stage of a training step (model:step, and the whole-pass
 ** calls forward, backward, apply_gradients, train_on_batch) while the window

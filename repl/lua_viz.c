@@ -50,6 +50,13 @@ static void idle(void *ud)
     }
 }
 
+/* After each training batch: tell the status line where fit is, then pump. */
+static int fit_batch(const nn_model *m, const nn_fit_event *ev)
+{
+    viz_fit_progress(ev->epoch, ev->epochs, ev->batch, ev->batches);
+    return viz_on_batch(m);
+}
+
 /* Forget the shown model (the window closed, or shows another). */
 static void release_model(lua_State *L)
 {
@@ -92,7 +99,7 @@ static int open_window(lua_State *L, int w, int h)
     }
     viz_set_interrupt_check(repl_interrupted);
     repl_set_idle_hook(idle, L);
-    repl_fit_hook = viz_on_batch;
+    repl_fit_hook = fit_batch;
     repl_stage_hook = viz_set_stage;
     return 0;
 }
@@ -264,8 +271,9 @@ static int l_points(lua_State *L)
         return 0;
     }
     nn_tensor *x = repl_tensor_from_arg(L, 1, "argument #1 to 'viz.points'");
-    nn_tensor *y = lua_isnoneornil(L, 2) ? NULL
-                                         : repl_tensor_from_arg(L, 2, "argument #2 to 'viz.points'");
+    nn_tensor *y = NULL;
+    if (!lua_isnoneornil(L, 2))
+        y = repl_tensor_from_arg(L, 2, "argument #2 to 'viz.points'");
     if (viz_set_points(x, y) != 0)
         return viz_error_out(L, "points");
     return 0;
@@ -466,7 +474,7 @@ static const struct viz_doc {
      "they apply, decision boundary and feature maps. It follows fit live and stays\n"
      "responsive at the prompt. With --headless or no display nothing opens, but\n"
      "viz.snapshot still renders every panel.",
-     "viz.show(model)\nmodel:fit(x, y, {epochs = 5})"},
+     "viz.show(model)"},
     {"close", "viz.close()", "Closes the window. Training and the session go on.", NULL},
     {"is_open", "viz.is_open()", "true while the window (or its headless canvas) is open.",
      NULL},
@@ -479,12 +487,12 @@ static const struct viz_doc {
     {"select", "viz.select{layer = i, unit = j}",
      "Selects a layer (number from 1, or name) and a unit in it; every panel follows.\n"
      "In the window: arrows, or a click on a node, tile or column.",
-     "viz.select{layer = 1, unit = 7}\nviz.select{layer = \"dense_1\"}"},
+     "viz.show(model)\nviz.select{layer = 1, unit = 2}"},
     {"sample", "viz.sample(x [, label])",
      "Shows input x (one sample) instead of the last batch's: the network's activations\n"
      "and the prediction follow it as training goes. viz.sample(i) picks the i-th sample\n"
      "of the last batch; viz.sample() goes back.",
-     "viz.sample(x_test:slice(1, 1), 9)"},
+     "viz.show(model)  -- a model on 3 inputs\nviz.sample(nn.tensor{0.5, 0.1, 0.9}, 1)"},
     {"points", "viz.points(x, y)",
      "The points the decision boundary draws (x with 2 columns, y the classes); by\n"
      "default the points of the batches it has seen.", NULL},
@@ -496,7 +504,7 @@ static const struct viz_doc {
     {"snapshot", "viz.snapshot(\"file.png\" [, panel])",
      "Saves what the window shows (or one panel alone) as a PNG at the window's size;\n"
      "works headless too.",
-     "viz.snapshot(\"weights.png\", \"weights\")"},
+     "viz.show(model)\nviz.snapshot(\"/tmp/weights.png\", \"weights\")"},
     {"fps", "viz.fps(n)", "Redraws at most n times a second (30 by default).", NULL},
     {"step_mode", "viz.step_mode(model, x, y [, {batch_size = 32}])",
      "Shows model and lets the . key (or viz.step()) step through training one stage\n"
@@ -531,12 +539,10 @@ int luaopen_viz(lua_State *L)
     };
     luaL_newlib(L, fns);
     repl_doc(L, -1, "viz", "viz",
-             "The window: viz.show(model), viz.close(), viz.panel(name),\n"
-             "viz.select{layer =, unit =}, viz.sample(x), viz.snapshot(\"file.png\" [, panel]),\n"
-             "viz.fps(n), viz.is_open(), viz.classes{...}, viz.points(x, y), viz.pause(),\n"
-             "viz.step_mode(model, x, y), viz.step().\n"
-             "Keys in the window: space pause, n step a batch, . step a stage, s save,\n"
-             "1-8 and Tab panels, arrows layer and unit, [ ] sample, l log, x stop.",
+             "The window: viz.show(model), then panel, select, sample, snapshot, fps, close,\n"
+             "is_open, classes, points, pause, step_mode, step. Keys in the window: space\n"
+             "pause, n step a batch, . step a stage, s save, 1-8 and Tab panels, arrows layer\n"
+             "and unit, [ ] sample, l log scale, x stop training.",
              "viz.show(model)");
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         char name[64];

@@ -34,7 +34,7 @@ viz.sample(x:slice(1, 1), train.y[1])
 for _, p in ipairs{'network', 'weights', 'activations', 'loss', 'sample'} do
   viz.snapshot(out .. '/' .. p .. '.png', p)
 end
-viz.show(model, {width = 1040, height = 650})   -- the dashboard smaller: README images < 200 KB
+viz.show(model, {width = 1000, height = 625})   -- the dashboard smaller: README images < 200 KB
 viz.snapshot(out .. '/dashboard.png', 'dashboard')
 "
 

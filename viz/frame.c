@@ -164,7 +164,8 @@ static void status_text(const viz_frame *f, char *buf, size_t len)
     int nb = 0;
     const float *bl = nn_view_batch_losses(m, &nb);
     if (nb > 0 && n < len)
-        n += snprintf(buf + n, len - n, " \xc2\xb7 loss %s", viz_fmt_num(num, sizeof num, bl[nb - 1]));
+        n += snprintf(buf + n, len - n, " \xc2\xb7 loss %s",
+                      viz_fmt_num(num, sizeof num, bl[nb - 1]));
     for (int k = 0; k < nn_view_metric_count(m) && k < 2 && n < len; k++) {
         double v;
         if (nn_view_batch_metric(m, k, &v) == 0)

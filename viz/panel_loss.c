@@ -29,7 +29,8 @@ static void loss_subtitle(const viz_frame *f, char *buf, size_t len)
 {
     const char *loss = nn_view_loss_name(f->m), *opt = nn_view_optimizer_name(f->m);
     if (*loss)
-        snprintf(buf, len, "%s \xc2\xb7 %s%s", loss, opt, f->ui->ylog ? " \xc2\xb7 log scale" : "");
+        snprintf(buf, len, "%s \xc2\xb7 %s%s", loss, opt,
+                 f->ui->ylog ? " \xc2\xb7 log scale" : "");
     else
         snprintf(buf, len, "not compiled");
 }

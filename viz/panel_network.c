@@ -81,7 +81,8 @@ static void network_subtitle(const viz_frame *f, char *buf, size_t len)
     int units = viz_layer_units(f->m, l);
     const viz_sample *s = f->s;
     if (s->valid && s->pinned)
-        snprintf(buf, len, "%s \xc2\xb7 unit %d of %d \xc2\xb7 chosen sample", name, f->ui->unit + 1,
+        snprintf(buf, len, "%s \xc2\xb7 unit %d of %d \xc2\xb7 chosen sample", name,
+                 f->ui->unit + 1,
                  units);
     else if (s->valid)
         snprintf(buf, len, "%s \xc2\xb7 unit %d of %d \xc2\xb7 sample %d of batch", name,
@@ -98,7 +99,8 @@ static void choose_units(ncol *c, int units, int room, int selected)
     c->units = units;
     c->shown = shown;
     for (int i = 0; i < shown; i++)
-        c->idx[i] = shown == units ? i : (int)((long)i * (units - 1) / (shown > 1 ? shown - 1 : 1));
+        c->idx[i] = shown == units ? i
+                                   : (int)((long)i * (units - 1) / (shown > 1 ? shown - 1 : 1));
     if (selected >= 0 && selected < units && shown < units) {
         int best = 0;
         for (int i = 1; i < shown; i++)
@@ -215,8 +217,8 @@ static void draw_edges(const viz_frame *f, const ncol *a, const ncol *b, int wei
     float x0 = a->kind == COL_IMAGE ? (float)(a->img.x + a->img.w + 2) : a->x + a->r;
     float x1 = b->x - b->r;
     viz_color plain = viz_rgb(0xd0d4da);
-    int dense = weighted && k && k->value->ndim == 2 && a->kind == COL_NODES && k->value->shape[0] == a->units &&
-                k->value->shape[1] == b->units;
+    int dense = weighted && k && k->value->ndim == 2 && a->kind == COL_NODES &&
+                k->value->shape[0] == a->units && k->value->shape[1] == b->units;
     if (!dense) {
         /* no weight per pair: thin lines show how values flow */
         float ya = a->kind == COL_IMAGE ? a->img.y + a->img.h / 2.0f : 0.0f;
@@ -388,8 +390,9 @@ static void network_draw(const viz_frame *f, SDL_Rect body)
             lr.w = lr.w * 6 / 10;
             viz_legend_bar(f->c, lr, &s, cap);
         }
-        const char *note = !f->s->valid ? "node: no forward pass yet"
-                           : L.legend.w > 700 ? "node: activation for this sample (colour per layer)"
+        const char *note = !f->s->valid      ? "node: no forward pass yet"
+                           : L.legend.w > 700 ? "node: activation for this sample "
+                                                "(colour per layer)"
                                               : "node: activation";
         viz_text(f->c, note, L.legend.x + L.legend.w, L.legend.y + 2, VIZ_TICK_PX, VIZ_SANS,
                  viz_rgb(VIZ_INK_SOFT), VIZ_RIGHT, L.legend.w * 4 / 10 - 8);
