@@ -7,7 +7,7 @@
 # nothing is skipped. Prints PASS/FAIL lines like the C tests.
 set -u
 cd "$(dirname "$0")/../.."
-NNSCOPE=$PWD/build/nnscope
+NNSCOPE=$PWD/${BUILD_DIR:-build}/nnscope
 export NNSCOPE_NO_HISTORY=1 SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
 unset NNSCOPE_LANG NNSCOPE_LESSON_QUICK NNSCOPE_HOME
 tmp=$(mktemp -d)
