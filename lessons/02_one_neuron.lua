@@ -88,6 +88,7 @@ elseif watch(model, "network") then
       zh = "窗口的网络面板显示了这个神经元，颜色表示它的权重和激活值。"}
 end
 snap("neuron", "network")
+snap("formula", "formula")
 pause()
 
 try{{en = "Which bias b would make z exactly 0 for x = (2, -1, 0.5)? Type the number.",

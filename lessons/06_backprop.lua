@@ -159,7 +159,16 @@ layer backward (the gradient arriving at its output), then the optimizer's
 update.]],
 zh = [[最后，一个完整的训练步骤，一次一个阶段。model:step(x, y) 运行下一个阶段并返回它算出的东西：
 每层的前向、损失、每层的反向（到达该层输出的梯度），然后是优化器的更新。]]}
-if not watch(model, "formula") then watch(model, "network") end
+if watch(model, "formula") then
+  say{en = [[
+The window's formula panel follows: at each stage it writes that stage's
+formula with these very numbers (the chain rule at the backward stages, the
+optimizer's rule at the update). Later, viz.step_mode(model, x, y) lets you do
+the same from the window, pressing "." for each stage.]],
+  zh = [[窗口的公式面板会跟着走：每个阶段都用这些数字写出该阶段的公式（反向阶段是链式法则，
+更新阶段是优化器的规则）。以后可以用 viz.step_mode(model, x, y) 在窗口中做同样的事，
+每按一次 "." 走一个阶段。]]}
+end
 local stages = {}
 repeat
   local s = model:step(nn.tensor{x}, nn.tensor{{y}})
@@ -171,6 +180,7 @@ repeat
     shown = tr{en = "weights moved by -lr * gradient", zh = "权重移动了 -lr * 梯度"}
   end
   print(("%-12s %s"):format(stages[#stages], shown))
+  snap(("stage%d"):format(#stages), "formula")
   pause()
 until s.done
 snap("after_step", "network")
