@@ -17,6 +17,14 @@
 #define MODEL_MT "nn.Model"
 
 int (*repl_fit_hook)(const nn_model *m, const nn_fit_event *ev);
+void (*repl_stage_hook)(const nn_model *m, int kind, int node, int how);
+
+/* Tell the window (when one is open) which stage the model just performed. */
+static void report_stage(const nn_model *m, nn_stage_kind kind, int node, int how)
+{
+    if (repl_stage_hook)
+        repl_stage_hook(m, kind, node, how);
+}
 
 /* Ctrl-C, from the REPL (repl.c). */
 int repl_interrupted(void);
@@ -604,6 +612,7 @@ static int model_train_on_batch(lua_State *L)
     nn_error err;
     if (nn_model_train_on_batch(m, x, y, r, &err) != NN_OK)
         return luaL_error(L, "%s", err.msg);
+    report_stage(m, NN_STAGE_UPDATE, -1, 0);
     return push_results(L, m, r);
 }
 
@@ -633,6 +642,7 @@ static int model_forward(lua_State *L)
     nn_tensor *copy = out ? nn_tensor_clone(out, &err) : NULL;
     if (!copy)
         return luaL_error(L, "%s", err.msg);
+    report_stage(m, NN_STAGE_FORWARD, m->n_nodes - 1, 0);
     repl_tensor_push(L, copy);
     return 1;
 }
@@ -653,6 +663,7 @@ static int model_backward(lua_State *L)
     double loss;
     if (nn_model_backward(m, y, &loss, &err) != NN_OK)
         return luaL_error(L, "%s", err.msg);
+    report_stage(m, NN_STAGE_BACKWARD, 0, 0);
     lua_pushnumber(L, loss);
     return 1;
 }
@@ -663,6 +674,7 @@ static int model_apply_gradients(lua_State *L)
     nn_error err;
     if (nn_model_apply_gradients(m, &err) != NN_OK)
         return luaL_error(L, "%s", err.msg);
+    report_stage(m, NN_STAGE_UPDATE, -1, 0);
     return 0;
 }
 
@@ -693,6 +705,7 @@ static int model_step(lua_State *L)
     nn_error err;
     if (nn_step_next(m, &u->step, x, y, &st, &err) != NN_OK)
         return luaL_error(L, "%s", err.msg);
+    report_stage(m, st.kind, st.node, u->step.active ? 1 : 2);
     lua_createtable(L, 0, 5);
     lua_pushstring(L, nn_stage_name(st.kind));
     lua_setfield(L, -2, "stage");

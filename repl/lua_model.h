@@ -85,4 +85,11 @@ void repl_loss_from_arg(lua_State *L, int idx, nn_loss *out);
 ** returns non-zero to stop training. NULL when there is no window. */
 extern int (*repl_fit_hook)(const nn_model *m, const nn_fit_event *ev);
 
+/* Called after each stage of a training step (model:step, and the whole-pass
+** calls forward, backward, apply_gradients, train_on_batch) while the window
+** is open (set by lua_viz.c to viz_set_stage): kind is an nn_stage_kind, node
+** the layer or -1, how one of viz.h's VIZ_PASS, VIZ_STEP_UNDER_WAY,
+** VIZ_STEP_DONE (0, 1, 2). NULL when there is no window. */
+extern void (*repl_stage_hook)(const nn_model *m, int kind, int node, int how);
+
 #endif

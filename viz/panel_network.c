@@ -50,10 +50,34 @@ static int network_applies(const viz_frame *f, char *why, size_t len)
     return 0;
 }
 
+/* While stepping stage by stage: the layer being computed (-2: every layer with
+** weights, for the update; -1: none). */
+static int stage_layer(const viz_frame *f)
+{
+    const viz_stage *st = f->stage;
+    if (!st || !st->known || !st->stepping)
+        return -1;
+    if (st->kind == NN_STAGE_LOSS)
+        return nn_view_output_layer(f->m, 0);
+    return st->kind == NN_STAGE_UPDATE ? -2 : st->node;
+}
+
 static void network_subtitle(const viz_frame *f, char *buf, size_t len)
 {
     int l = viz_sel_layer(f);
     const char *name = nn_view_layer_name(f->m, l);
+    if (stage_layer(f) != -1) {
+        /* "forward · dense_1 · ...": the stage being stepped through comes first */
+        const viz_stage *st = f->stage;
+        int sl = stage_layer(f);
+        int n = snprintf(buf, len, "%s \xc2\xb7 ", nn_stage_name(st->kind));
+        if (sl >= 0 && sl != l && n > 0 && (size_t)n < len)
+            n += snprintf(buf + n, len - n, "%s \xc2\xb7 ", nn_view_layer_name(f->m, sl));
+        if (n > 0 && (size_t)n < len) {
+            buf += n;
+            len -= (size_t)n;
+        }
+    }
     int units = viz_layer_units(f->m, l);
     const viz_sample *s = f->s;
     if (s->valid && s->pinned)
@@ -339,6 +363,11 @@ static void network_draw(const viz_frame *f, SDL_Rect body)
     }
     for (int k = 0; k < L.n; k++)
         draw_column(f, &L.col[k]);
+    /* the stage being computed: its layer's column outlined in the accent colour */
+    int sl = stage_layer(f);
+    for (int k = 1; k < L.n && sl != -1; k++)
+        if (L.col[k].layer == sl || (sl == -2 && nn_view_param_count(f->m, L.col[k].layer) > 0))
+            viz_stroke_rect(f->c, viz_inset(L.col[k].area, 2), viz_rgb(VIZ_ACCENT), 2);
     if (L.legend.h > 0) {
         /* the edges with a weight each are Dense kernels: the nearest one's scale */
         int kl = -1, sel = viz_sel_layer(f), nl = nn_view_layer_count(f->m);

@@ -100,12 +100,37 @@ void viz_set_paused(int on);
 ** training (the REPL's Ctrl-C flag). NULL: none. */
 void viz_set_interrupt_check(int (*fn)(void));
 
+/* --------------------------------------------------------------- stepping */
+
+/* How a stage was reported to viz_set_stage: as part of a whole pass (forward,
+** backward, apply_gradients, a batch of fit), or by model:step with more stages
+** of its step to go, or by model:step completing its step (the update). */
+enum { VIZ_PASS, VIZ_STEP_UNDER_WAY, VIZ_STEP_DONE };
+
+/* Model m just performed a stage of a training step: kind is nn/step.h's
+** nn_stage_kind, node the layer of a forward or backward stage (-1 for the loss
+** and the update). The network panel outlines that layer and the formula panel
+** shows the stage's formula; a stage from model:step also moves the selection
+** to its layer. A backward stage makes the window copy the weights and the
+** optimizer's state, so the next update can be shown as before -> after.
+** Stages of a model other than the one shown are ignored. */
+void viz_set_stage(const nn_model *m, int kind, int node, int how);
+
+/* The stage last reported for the model shown: 1 with its kind, node and
+** whether its step is still under way, or 0 when none was. */
+int viz_stage_info(int *kind, int *node, int *in_step);
+
+/* The learner asked for the next stage ('.' in the window); the REPL takes the
+** request (1 once per request) and runs model:step for the model shown. */
+void viz_request_step(void);
+int viz_take_step_request(void);
+
 /* --------------------------------------------------------------- controls */
 
-#define VIZ_PANEL_COUNT 7
+#define VIZ_PANEL_COUNT 8
 
 /* Show one panel alone by name ("network", "weights", "activations", "loss",
-** "sample", "boundary", "features"), or the dashboard ("dashboard" or NULL).
+** "sample", "boundary", "features", "formula"), or the dashboard ("dashboard" or NULL).
 ** An unknown name fails with the list of names. */
 int viz_set_panel(const char *name);
 
