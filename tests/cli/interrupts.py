@@ -16,7 +16,7 @@ What is covered:
     evaluates and trains again.
   - Ctrl-C twice during fit, and Ctrl-C during predict, leave a working prompt.
   - Ctrl-D at the prompt ends nnscope with status 0 after all of the above.
-  - Ctrl-C while a lesson trains (--auto --lesson 9): nnscope ends by itself, not killed.
+  - Ctrl-C while a lesson trains (--auto --lesson 12): nnscope ends by itself, not killed.
   - SIGTERM during model:save leaves the previous file whole (when model:save exists).
 """
 import os
@@ -201,12 +201,20 @@ def predict_interrupted(s):
 def lesson_interrupted(program):
     """Ctrl-C while a lesson (run with --auto) trains: the training stops, the lesson
     goes on or ends with an error, and nnscope exits by itself, never by a signal."""
-    s = Session(program, "--auto", "--lesson", "9")
+    s = Session(program, "--auto", "--lesson", "12")
     try:
-        s.expect(r"Epoch \d+/|\bepoch\b|fit\(", timeout=60)
-        time.sleep(0.5)
-        s.ctrl_c()
-        s.expect(r"interrupted")
+        s.expect(r"train_it|fit\(", timeout=60)
+        for _ in range(40):         # until one lands (in fit, or in the lesson's Lua code)
+            time.sleep(0.25)
+            s.ctrl_c()
+            try:
+                s.expect(r"interrupted", timeout=1)
+                break
+            except AssertionError:
+                if not s.alive():
+                    raise
+        else:
+            raise AssertionError("no Ctrl-C reached the lesson")
         deadline = time.time() + 300
         while s.alive() and time.time() < deadline:
             s.read_some(0.2)
