@@ -733,6 +733,7 @@ static void test_panel_shows_what_it_computed(void)
     CHECK(shown && shown->kind == VIZ_FX_UPDATE && shown->before_kept);
     SDL_FreeSurface(img2);
     viz_set_model(NULL);
+    nn_step_reset(&s);
     nn_tensor_free(x);
     nn_tensor_free(y);
     nn_model_free(m);
