@@ -33,7 +33,8 @@ int viz_frame_layout(const viz_frame *f, int view, int w, int h, int *ids, SDL_R
         return 1;
     }
     for (int k = 0; k < VIZ_PANEL_COUNT; k++)
-        if (applies(f, k, NULL, 0))
+        if (applies(f, k, NULL, 0) &&
+            (k != VIZ_PANEL_FORMULA || viz_formula_in_dashboard(f)))
             ids[n++] = k;
     if (n == 0) {
         ids[0] = VIZ_PANEL_NETWORK;

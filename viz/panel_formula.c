@@ -138,47 +138,74 @@ static const char *esc(const char *name)
     return out;
 }
 
-/* The terms of a sum written out, the largest first: "a·b + a·b + ..." with
-** the others as "+ 777 more terms = 0.41". `products`: terms are a·b; else
-** values. As many terms as fit in the line, between `head` and `tail`. */
+/* Terms [from, to) of a sum, each after its operator (none before term 0):
+** products as a·b, the sign of a written as the operator. */
+static size_t put_terms(char *buf, size_t len, const viz_fx_sum *s, int products, int from,
+                        int to)
+{
+    size_t n = 0;
+    for (int i = from; i < to && n < len; i++) {
+        const viz_fx_term *t = &s->term[i];
+        double lead = products ? t->a : t->value;
+        const char *op = i == 0 ? "" : lead < 0 ? " " MINUS " " : " + ";
+        double shown = i == 0 ? lead : fabs(lead);
+        if (products)
+            n += (size_t)snprintf(buf + n, len - n, "%s%s" DOT "%s", op, N(shown).s, P(t->b).s);
+        else
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", op, N(shown).s);
+    }
+    return n < len ? n : len - 1;
+}
+
+/* "+ 777 more terms = 0.41" after the first k terms (nothing when none is left). */
+static size_t put_rest(char *buf, size_t len, const viz_fx_sum *s, int k)
+{
+    long more = s->n - k;
+    double shown = 0.0;
+    for (int i = 0; i < k; i++)
+        shown += s->term[i].value;
+    int n = 0;
+    if (more > 0 && k == 0)
+        n = snprintf(buf, len, "\\soft{%ld terms = %s}", more, N(s->total).s);
+    else if (more > 0)
+        n = snprintf(buf, len, " \\soft{+ %ld more term%s = %s}", more, more == 1 ? "" : "s",
+                     N(s->total - shown).s);
+    else if (len)
+        buf[0] = '\0';
+    return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len - 1;
+}
+
+/* The numbers of a sum: head, the largest terms, the rest summed, tail. As
+** many terms as fit (up to 5); when fewer than 4 fit on one line, the terms
+** go on over two. */
 static void add_sum(flines *L, const char *head, const viz_fx_sum *s, int products,
                     const char *tail)
 {
-    int most = s->shown < MAX_TERMS_SHOWN ? s->shown : MAX_TERMS_SHOWN;
-    char line[1400];
+    int most = s->shown < MAX_TERMS_SHOWN ? s->shown : MAX_TERMS_SHOWN, one = 0;
+    char line[1400], second[1400];
     for (int k = most; k >= 0; k--) {
         size_t n = (size_t)snprintf(line, sizeof line, "%s", head);
-        double shown_sum = 0.0;
-        for (int i = 0; i < k && n < sizeof line; i++) {
-            const viz_fx_term *t = &s->term[i];
-            shown_sum += t->value;
-            const char *op = i == 0 ? "" : !products && t->value < 0 ? " " MINUS " "
-                                                                     : " + ";
-            if (products && i > 0 && t->a < 0)     /* the first factor's sign as the operator */
-                n += (size_t)snprintf(line + n, sizeof line - n, " " MINUS " %s" DOT "%s",
-                                      N(-t->a).s, P(t->b).s);
-            else if (products)
-                n += (size_t)snprintf(line + n, sizeof line - n, "%s%s" DOT "%s", op, N(t->a).s,
-                                      P(t->b).s);
-            else if (i > 0 && t->value < 0)
-                n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", op, N(-t->value).s);
-            else
-                n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", op, N(t->value).s);
-        }
-        long more = s->n - k;
-        if (more > 0 && n < sizeof line) {
-            if (k == 0)
-                n += (size_t)snprintf(line + n, sizeof line - n, "\\soft{%ld terms = %s}", more,
-                                      N(s->total).s);
-            else
-                n += (size_t)snprintf(line + n, sizeof line - n,
-                                      " \\soft{+ %ld more term%s = %s}", more,
-                                      more == 1 ? "" : "s", N(s->total - shown_sum).s);
-        }
-        if (n < sizeof line)
-            snprintf(line + n, sizeof line - n, "%s", tail);
+        n += put_terms(line + n, sizeof line - n, s, products, 0, k);
+        n += put_rest(line + n, sizeof line - n, s, k);
+        snprintf(line + n, sizeof line - n, "%s", tail);
+        one = k;
         if (k == 0 || fits(L, L_NUM, line))
             break;
+    }
+    for (int k = most; k > one && one < 4 && k >= 2; k--) {
+        int h = (k + 1) / 2;
+        char first[1400];
+        size_t n = (size_t)snprintf(first, sizeof first, "%s", head);
+        put_terms(first + n, sizeof first - n, s, products, 0, h);
+        n = (size_t)snprintf(second, sizeof second, "\\, ");
+        n += put_terms(second + n, sizeof second - n, s, products, h, k);
+        n += put_rest(second + n, sizeof second - n, s, k);
+        snprintf(second + n, sizeof second - n, "%s", tail);
+        if (fits(L, L_NUM, first) && fits(L, L_NUM, second)) {
+            add(L, L_NUM, "%s", first);
+            add(L, L_NUM, "%s", second);
+            return;
+        }
     }
     add(L, L_NUM, "%s", line);
 }
@@ -965,6 +992,28 @@ static int draw_line(viz_canvas *c, const flines *L, const fline *l, int x, int 
     viz_fbox b;
     if (viz_formula_measure(l->text, px, &b) != 0)
         return y;
+    if (!prose && b.w > L->width) {
+        /* a formula too wide: its last "= result" goes on a line of its own */
+        int depth = 0;
+        size_t eq = 0;
+        for (size_t i = 0; l->text[i]; i++) {
+            if (l->text[i] == '\\' && l->text[i + 1]) {
+                i++;
+                continue;
+            }
+            depth += l->text[i] == '{' ? 1 : l->text[i] == '}' ? -1 : 0;
+            if (depth == 0 && i > 0 && strncmp(l->text + i, " = ", 3) == 0)
+                eq = i;
+        }
+        if (eq > 0 && strncmp(l->text, "\\,", 2) != 0) {
+            fline head = *l, rest = *l;
+            memcpy(head.text, l->text, eq);
+            head.text[eq] = '\0';
+            snprintf(rest.text, sizeof rest.text, "\\, %s", l->text + eq + 1);
+            int y2 = draw_line(c, L, &head, x, y, gap, bottom);
+            return y2 < 0 ? -1 : draw_line(c, L, &rest, x, y2, 2, bottom);
+        }
+    }
     while (!prose && b.w > L->width && px > VIZ_SMALL_PX) {
         px--;
         viz_formula_measure(l->text, px, &b);
@@ -1061,6 +1110,11 @@ static void formula_draw(const viz_frame *f, SDL_Rect body)
         draw_window_pictures(f, fx, pic);
     else if (pic.w > 0)
         draw_dense_pictures(f, fx, pic, ih, iw);
+}
+
+int viz_formula_in_dashboard(const viz_frame *f)
+{
+    return f->stage && f->stage->known && f->stage->stepping;
 }
 
 const viz_panel_ops viz_panel_formula = {
