@@ -303,6 +303,31 @@ static void conv2d_sizes_beyond_int(void)
     nn_model_free(m);
 }
 
+/* Found by ASan: every forward rebuilt the model's parameter list with realloc, so the
+** array nn_model_params had returned went stale ("valid until layers are added", says
+** its contract). glibc's realloc to the same size stays in place, ASan's always moves:
+** under `make test-sanitize` this fails on the old code. */
+static void model_params_stay_valid_across_forwards(void)
+{
+    nn_error err = {NN_OK, ""};
+    nn_model *m = nn_model_new(1, &err);
+    nn_dense_options o = nn_dense_defaults(3);
+    nn_layer *l = nn_dense_new(&o, &err);
+    l->input_hint = (nn_shape){1, {2}};
+    CHECK(nn_model_add(m, l, &err) == NN_OK);
+    int n = 0;
+    nn_param *const *before = nn_model_params(m, &n);
+    nn_tensor *x = nn_tensor_new2(4, 2, &err);
+    for (int i = 0; i < 3; i++)
+        CHECK(nn_model_forward(m, x, 0, &err) != NULL);
+    int n_after = 0;
+    CHECK(nn_model_params(m, &n_after) == before);
+    CHECK(n == 2 && n_after == 2);
+    CHECK(before[0]->value->size == 6 && before[1]->value->size == 3);
+    nn_tensor_free(x);
+    nn_model_free(m);
+}
+
 void suite_bad_inputs(void)
 {
     t_run("bad inputs: IDX empty and truncated", idx_empty_and_truncated);
@@ -319,4 +344,6 @@ void suite_bad_inputs(void)
     t_run("resource limits: absurd tensor shapes", absurd_tensor_shapes);
     t_run("resource limits: a Dense layer too big for memory", dense_too_big_for_memory);
     t_run("resource limits: Conv2D sizes beyond int", conv2d_sizes_beyond_int);
+    t_run("regression: model parameters stay valid across forwards",
+          model_params_stay_valid_across_forwards);
 }
