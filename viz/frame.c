@@ -197,7 +197,8 @@ static void draw_status(viz_frame *f, const viz_chrome *chrome)
         ? "space resume \xc2\xb7 n step \xc2\xb7 x stop \xc2\xb7 s save \xc2\xb7 1-8 panel"
         : f->stage && f->stage->in_step       /* stepping a training step (stage.h) */
         ? ". next stage \xc2\xb7 8 formula \xc2\xb7 1-8, Tab panel \xc2\xb7 "
-          "\xe2\x86\x90\xe2\x86\x92 layer \xc2\xb7 \xe2\x86\x91\xe2\x86\x93 unit \xc2\xb7 [ ] sample"
+          "\xe2\x86\x90\xe2\x86\x92 layer \xc2\xb7 \xe2\x86\x91\xe2\x86\x93 unit \xc2\xb7 "
+          "[ ] sample"
         : "space pause \xc2\xb7 n step \xc2\xb7 s save \xc2\xb7 1-8, Tab panel \xc2\xb7 "
           "\xe2\x86\x90\xe2\x86\x92 layer \xc2\xb7 \xe2\x86\x91\xe2\x86\x93 unit \xc2\xb7 l log";
     int lw = viz_text_width(left, VIZ_LABEL_PX, VIZ_SANS);

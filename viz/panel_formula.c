@@ -106,6 +106,20 @@ static num N(double v)
     return n;
 }
 
+/* A probability: 4 significant digits, and near 1 enough of them to show how far
+** from 1 it is (0.999268, not 0.9993: log p depends on that). */
+static num Pr(double p)
+{
+    num n;
+    if (p > 0.99 && p < 1.0) {
+        int d = (int)ceil(-log10(1.0 - p)) + 2;
+        snprintf(n.s, sizeof n.s, "%.*f", d > 12 ? 12 : d, p);
+    } else {
+        viz_formula_num(n.s, sizeof n.s, p, 0);
+    }
+    return n;
+}
+
 /* A hyperparameter, or 1 minus one: as a learner typed it (0.001, not the float's
 ** 9.999871e-04), 4 significant digits. */
 static num H(double v)
@@ -325,7 +339,8 @@ static void pool_forward(flines *L, const viz_fx *fx)
         add(L, L_SYM, "a_{i,j} = max_{(m,n) \xe2\x88\x88 window} x_{m,n}");
         n = (size_t)snprintf(line, sizeof line, "a_{%d,%d} = max(", i, j);
     } else {
-        add(L, L_SYM, "a_{i,j} = \\frac{1}{%d} \\sum_{(m,n) \xe2\x88\x88 window} x_{m,n}", fx->pool_count);
+        add(L, L_SYM, "a_{i,j} = \\frac{1}{%d} \\sum_{(m,n) \xe2\x88\x88 window} x_{m,n}",
+            fx->pool_count);
         n = (size_t)snprintf(line, sizeof line, "a_{%d,%d} = \\frac{1}{%d}(", i, j,
                              fx->pool_count);
     }
@@ -367,15 +382,15 @@ static void loss_lines(flines *L, const viz_fx *fx)
             if (t->b == 0.0)
                 continue;
             n += (size_t)snprintf(line + n, sizeof line - n, "%s%s" DOT "log %s",
-                                  written ? " + " : "", N(t->b).s, N(t->a).s);
+                                  written ? " + " : "", N(t->b).s, Pr(t->a).s);
             written++;
         }
         if (n < sizeof line)
             snprintf(line + n, sizeof line - n, ") = \\bold{%s}", N(fx->sample_loss).s);
         add(L, L_NUM, "%s", line);
         if (fx->label >= 0)
-            add(L, L_NOTE, "\\soft{the true class is %d (y_{%d} = 1); the other %d terms have "
-                "y_k = 0 and vanish%s}", fx->label + 1, fx->label + 1, K - 1,
+            add(L, L_NOTE, "\\soft{the label is %d: y_{%d} = 1 (outputs k counted from 1); the "
+                "other %d terms have y_k = 0 and vanish%s}", fx->label, fx->label + 1, K - 1,
                 fx->fused ? "; p = softmax(z), log p computed from z as z_k " MINUS " log "
                 SUM " e^{z}" : "");
     } else {
@@ -490,7 +505,10 @@ static void grad_lines(flines *L, const viz_fx *fx, const char *wsym, const char
         "batch's average%s}", fx->dw_reg != 0.0 ? "; the last term is the regulariser's" : "");
     if (!fx->has_bias)
         return;
-    add(L, L_SYM, DEL "L/" DEL "b = \\sum " DELTA);
+    if (conv)
+        add(L, L_SYM, DEL "L/" DEL "b = \\sum_b \\sum_{i,j} " DELTA "_{b,i,j}");
+    else
+        add(L, L_SYM, DEL "L/" DEL "b_j = \\sum_{b=1}^{%d} " DELTA "_{b,j}", fx->batch);
     snprintf(head, sizeof head, DEL "L/" DEL "b = ");
     snprintf(tail, sizeof tail, " = \\bold{%s}", N(fx->db).s);
     add_sum(L, head, &fx->bsum, 0, tail);
@@ -600,12 +618,14 @@ static void update_lines(flines *L, const viz_fx *fx)
             P(fx->g).s, N(sa[1]).s);
         if (o->kind == NN_OPT_NADAM) {
             add(L, L_SYM, "\\hat{m} = \\frac{" MU "_{t+1} m}{1 %s " PROD "_{t+1}} + "
-                "\\frac{(1 %s " MU "_t) g}{1 %s " PROD "_t}, \\hat{v} = \\frac{v}{1 %s " BETA "_2^t}",
+                "\\frac{(1 %s " MU "_t) g}{1 %s " PROD "_t}, \\hat{v} = \\frac{v}{1 %s "
+                BETA "_2^t}",
                 mi, mi, mi, mi);
             add(L, L_NUM, "\\hat{m} = %s, \\hat{v} = %s", N(fx->m_hat).s, N(fx->v_hat).s);
             add(L, L_NOTE, "\\soft{" MU "_t = " BETA "_1(1 %s 0.5" DOT "0.96^t): Nadam's "
                 "momentum schedule; " PROD "_t = " MU "_1" ELLIPSIS MU "_t}", mi);
-            add(L, L_SYM, "w %s w %s " ETA " \\frac{\\hat{m}}{\\sqrt{\\hat{v}} + " EPS "}", in, mi);
+            add(L, L_SYM, "w %s w %s " ETA " \\frac{\\hat{m}}{\\sqrt{\\hat{v}} + " EPS "}", in,
+                mi);
             add(L, L_NUM, "w = %s %s %s" DOT "\\frac{%s}{%s} = \\bold{%s}", N(fx->w_before).s, mi,
                 H(lr).s, N(fx->m_hat).s, N(fx->denom).s, N(fx->w_after).s);
             break;
@@ -620,7 +640,8 @@ static void update_lines(flines *L, const viz_fx *fx)
         add(L, L_NUM, "w = %s %s %s" DOT "\\frac{%s}{%s + %s} = \\bold{%s}", N(fx->w_before).s,
             mi, H(lr).s, N(fx->m_hat).s, N(sqrt(fx->v_hat)).s, N(fx->eps_hat).s,
             N(fx->w_after).s);
-        add(L, L_NOTE, "\\soft{\\hat{" EPS "} = " EPS "/\\sqrt{1 %s " BETA "_2^t} = %s: Keras adds "
+        add(L, L_NOTE, "\\soft{\\hat{" EPS "} = " EPS "/\\sqrt{1 %s " BETA "_2^t} = %s: "
+            "Keras adds "
             EPS " = %s to \\sqrt{v} before the bias correction}", mi, N(fx->eps_hat).s,
             H(o->epsilon).s);
         break;
@@ -631,7 +652,8 @@ static void update_lines(flines *L, const viz_fx *fx)
         add(L, L_SYM, "u %s max(" BETA "_2 u, |g|)", in);
         add(L, L_NUM, "u = max(%s" DOT "%s, %s) = %s", H(b2).s, P(sb[1]).s, N(fabs(fx->g)).s,
             N(sa[1]).s);
-        add(L, L_SYM, "w %s w %s \\frac{" ETA "}{1 %s " BETA "_1^t} \\frac{m}{u + " EPS "}", in, mi,
+        add(L, L_SYM, "w %s w %s \\frac{" ETA "}{1 %s " BETA "_1^t} \\frac{m}{u + " EPS "}", in,
+            mi,
             mi);
         add(L, L_NUM, "w = %s %s %s" DOT "\\frac{%s}{%s} = \\bold{%s}", N(fx->w_before).s, mi,
             H(lr).s, N(sa[0]).s, N(fx->denom).s, N(fx->w_after).s);
@@ -666,13 +688,15 @@ static void update_lines(flines *L, const viz_fx *fx)
         break;
     case NN_OPT_ADADELTA:
         add(L, L_SYM, "E[g" SQUARED "] %s " RHO " E[g" SQUARED "] + (1 %s " RHO ") g^2", in, mi);
-        add(L, L_NUM, "E[g" SQUARED "] = %s" DOT "%s + %s" DOT "%s^2 = %s", H(o->rho).s, P(sb[0]).s,
+        add(L, L_NUM, "E[g" SQUARED "] = %s" DOT "%s + %s" DOT "%s^2 = %s", H(o->rho).s,
+            P(sb[0]).s,
             H(1.0 - o->rho).s, P(fx->g).s, N(sa[0]).s);
         add(L, L_SYM, CAP_DELTA "w = %s\\frac{\\sqrt{E[" CAP_DELTA "w" SQUARED "] + " EPS "}}"
             "{\\sqrt{E[g" SQUARED "] + " EPS "}} g, w %s w + " ETA " " CAP_DELTA "w", mi, in);
         add(L, L_NUM, CAP_DELTA "w = %s, w = %s + %s" DOT "%s = \\bold{%s}", N(fx->step / lr).s,
             N(fx->w_before).s, H(lr).s, P(fx->step / lr).s, N(fx->w_after).s);
-        add(L, L_SYM, "E[" CAP_DELTA "w" SQUARED "] %s " RHO " E[" CAP_DELTA "w" SQUARED "] + (1 %s " RHO ") "
+        add(L, L_SYM, "E[" CAP_DELTA "w" SQUARED "] %s " RHO " E[" CAP_DELTA "w" SQUARED "] + "
+            "(1 %s " RHO ") "
             CAP_DELTA "w^2", in, mi);
         add(L, L_NUM, "E[" CAP_DELTA "w" SQUARED "] = %s", N(sa[1]).s);
         break;
@@ -855,10 +879,17 @@ static void draw_window_pictures(const viz_frame *f, const viz_fx *fx, SDL_Rect 
                         (int)ceilf(cw), (int)ceilf(chh)};
         viz_stroke_rect(f->c, win, viz_rgb(0xffffff), 1);
     }
+    int backward = fx->kind == VIZ_FX_CONV_BACKWARD || fx->kind == VIZ_FX_POOL_BACKWARD;
+    if (backward)       /* the gradient map: where the output pixel's delta sits */
+        z = conv ? nn_view_preact_grad(m, fx->layer) : nn_view_grad(m, fx->layer);
+    if (!z)
+        return;
     int oc = (int)(nn_tensor_row_size(z) / ((size_t)g->oh * g->ow));
     const float *zv = nn_tensor_f32(z) + nn_tensor_row_size(z) * (size_t)fx->sample;
     int box[4] = {fx->pos[0], fx->pos[1], 1, 1};
-    snprintf(cap, sizeof cap, "%s, channel %d: pixel (%d, %d)", conv ? "z" : "a",
+    snprintf(cap, sizeof cap, "%s, channel %d: pixel (%d, %d)",
+             backward ? (conv ? DELTA " = " DEL "L/" DEL "z" : DEL "L/" DEL "a")
+                      : conv ? "z" : "a",
              fx->unit + 1, fx->pos[0] + 1, fx->pos[1] + 1);
     if (g->oh > 1 || g->ow > 1)
         draw_map(f->c, bottom, zv, g->oh, g->ow, oc, fx->unit, box, cap,
