@@ -198,7 +198,8 @@ static int model_compile(lua_State *L)
         return luaL_error(L, "compile: a loss is required, e.g. loss = "
                           "'categorical_crossentropy'");
     repl_loss_from_arg(L, -1, &c.loss);
-    lua_pop(L, 1);
+    lua_replace(L, -2);
+    int loss_keep = lua_gettop(L);      /* a custom loss's Lua side, or nil */
     if (lua_getfield(L, 2, "metrics") != LUA_TNIL) {
         luaL_checktype(L, -1, LUA_TTABLE);
         int n = (int)luaL_len(L, -1);
@@ -224,7 +225,8 @@ static int model_compile(lua_State *L)
         lua_pushliteral(L, "rmsprop");      /* Keras's default */
     }
     nn_optimizer *opt = repl_optimizer_from_arg(L, -1);
-    lua_pop(L, 1);
+    lua_replace(L, -2);
+    int opt_keep = lua_gettop(L);       /* a custom optimizer's Lua side, or nil */
     /* the wrapper of the previous optimizer must not outlive it: give the old
     ** one to a new unowned wrapper-free state by freeing it here, after Lua's
     ** wrapper is dropped from the model table */
@@ -239,6 +241,10 @@ static int model_compile(lua_State *L)
     push_model_table(L, 1);
     repl_optimizer_push_owned(L, m->optimizer, 1);
     lua_setfield(L, -2, "optimizer");
+    lua_pushvalue(L, loss_keep);        /* the model keeps what its loss and optimizer call */
+    lua_setfield(L, -2, "__custom_loss");
+    lua_pushvalue(L, opt_keep);
+    lua_setfield(L, -2, "__custom_optimizer");
     return 0;
 }
 
@@ -1070,6 +1076,7 @@ void repl_open_model(lua_State *L, int nn)
     lua_pop(L, 1);
     repl_open_functional(L, nn);
     repl_open_custom(L, nn);
+    repl_open_custom_fns(L, nn);
     repl_open_save(L, nn);
     repl_open_callbacks(L, nn);
 }
