@@ -18,7 +18,11 @@
 
 repl_layer *repl_layer_check(lua_State *L, int idx)
 {
-    return luaL_checkudata(L, idx, LAYER_MT);
+    repl_layer *u = luaL_checkudata(L, idx, LAYER_MT);
+    if (!u->layer)
+        luaL_argerror(L, idx, "this layer is gone: adding it to a model failed, which freed "
+                      "it (make a new layer)");
+    return u;
 }
 
 void repl_layer_push(lua_State *L, nn_layer *l)
@@ -31,7 +35,7 @@ void repl_layer_push(lua_State *L, nn_layer *l)
 
 static int layer_gc(lua_State *L)
 {
-    repl_layer *u = repl_layer_check(L, 1);
+    repl_layer *u = luaL_checkudata(L, 1, LAYER_MT);
     if (!u->owned)
         nn_layer_free(u->layer);
     u->layer = NULL;
@@ -419,6 +423,15 @@ static int new_optimizer(lua_State *L)
     return 1;
 }
 
+/* The optimizer at idx; an argument error once its __gc ran (Lua code may call it). */
+static nn_optimizer *check_optimizer(lua_State *L, int idx)
+{
+    repl_optimizer *u = luaL_checkudata(L, idx, OPTIMIZER_MT);
+    if (!u->o)
+        luaL_argerror(L, idx, "the optimizer was freed");
+    return u->o;
+}
+
 static int optimizer_gc(lua_State *L)
 {
     repl_optimizer *u = luaL_checkudata(L, 1, OPTIMIZER_MT);
@@ -430,7 +443,7 @@ static int optimizer_gc(lua_State *L)
 
 static int optimizer_index(lua_State *L)
 {
-    nn_optimizer *o = ((repl_optimizer *)luaL_checkudata(L, 1, OPTIMIZER_MT))->o;
+    nn_optimizer *o = check_optimizer(L, 1);
     const char *k = luaL_checkstring(L, 2);
     if (strcmp(k, "learning_rate") == 0 || strcmp(k, "lr") == 0) lua_pushnumber(L, o->learning_rate);
     else if (strcmp(k, "momentum") == 0) lua_pushnumber(L, o->momentum);
@@ -448,14 +461,14 @@ static int optimizer_index(lua_State *L)
 
 static int optimizer_newindex(lua_State *L)
 {
-    nn_optimizer *o = ((repl_optimizer *)luaL_checkudata(L, 1, OPTIMIZER_MT))->o;
+    nn_optimizer *o = check_optimizer(L, 1);
     set_hyper(L, o, luaL_checkstring(L, 2), 3);
     return 0;
 }
 
 static int optimizer_tostring(lua_State *L)
 {
-    nn_optimizer *o = ((repl_optimizer *)luaL_checkudata(L, 1, OPTIMIZER_MT))->o;
+    nn_optimizer *o = check_optimizer(L, 1);
     char lr[32];
     snprintf(lr, sizeof lr, "%g", o->learning_rate);
     lua_pushfstring(L, "<%s learning_rate=%s, %d steps>", nn_optim_name(o), lr,
@@ -490,7 +503,7 @@ nn_optimizer *repl_optimizer_from_arg(lua_State *L, int idx)
         return o;
     }
     repl_optimizer *u = luaL_testudata(L, idx, OPTIMIZER_MT);
-    if (!u)
+    if (!u || !u->o)
         luaL_error(L, "compile: optimizer must be a name such as 'adam' or an object such as "
                    "nn.optimizers.Adam{learning_rate = 0.001}, got %s", luaL_typename(L, idx));
     if (u->o->kind == NN_OPT_CUSTOM)

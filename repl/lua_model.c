@@ -37,6 +37,8 @@ typedef struct repl_model { nn_model *m; nn_stepper step; } repl_model;
 nn_model *repl_model_check(lua_State *L, int idx)
 {
     repl_model *u = luaL_checkudata(L, idx, MODEL_MT);
+    if (!u->m)      /* its __gc ran already (Lua code may call it by hand) */
+        luaL_argerror(L, idx, "the model was freed");
     return u->m;
 }
 
@@ -699,7 +701,7 @@ static void push_clone_or_nil(lua_State *L, const nn_tensor *t)
 static int model_step(lua_State *L)
 {
     repl_model *u = luaL_checkudata(L, 1, MODEL_MT);
-    nn_model *m = u->m;
+    nn_model *m = repl_model_check(L, 1);
     nn_tensor *x = NULL, *y = NULL;
     if (!u->step.active) {
         x = repl_tensor_from_arg(L, 2, "argument #2 to 'step'");

@@ -13,6 +13,8 @@ typedef struct repl_layer {
     int owned;              /* 1 once a model owns the layer */
 } repl_layer;
 
+/* The layer at idx, or a Lua argument error, also for a layer that is gone (a failed
+** add freed it, or its __gc ran): u->layer is never NULL after this. */
 repl_layer *repl_layer_check(lua_State *L, int idx);
 
 /* Push a new, unowned layer userdata for `l` (Lua owns it). */
