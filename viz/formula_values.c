@@ -87,6 +87,15 @@ static double target_at(const nn_tensor *y, int b, int k, int classes)
     return nn_tensor_get(y, (size_t)b * row + (size_t)k);
 }
 
+/* Activation, ReLU, LeakyReLU, ELU, Softmax: layers that only apply f. */
+static int is_activation_layer(const nn_model *m, int l)
+{
+    return nn_view_param_count(m, l) == 0 &&
+           nn_view_layer_activation(m, l).kind != NN_ACT_LINEAR &&
+           !strstr(nn_view_layer_type(m, l), "Pooling") &&
+           strcmp(nn_view_layer_type(m, l), "Conv2D") != 0;
+}
+
 static int is_windowed(const char *type)
 {
     return strcmp(type, "Conv2D") == 0 || strstr(type, "Pooling2D") != NULL;
@@ -326,7 +335,7 @@ static int forward(const nn_model *m, const viz_fx_query *q, viz_fx *fx)
         return conv_forward(m, q, fx);
     if (strstr(type, "Pooling2D"))
         return pool_forward(m, q, fx);
-    if (strcmp(type, "Activation") == 0)
+    if (is_activation_layer(m, fx->layer))
         return act_forward(m, fx);
     return no_formula(m, fx->layer, fx);
 }
@@ -621,7 +630,7 @@ static int backward(const nn_model *m, const viz_fx_query *q, viz_fx *fx)
         return conv_backward(m, q, fx);
     if (strstr(type, "Pooling2D"))
         return pool_backward(m, q, fx);
-    if (strcmp(type, "Activation") == 0) {
+    if (is_activation_layer(m, fx->layer)) {
         const nn_tensor *a = nn_view_output(m, fx->layer);
         size_t row = a ? nn_tensor_row_size(a) : 1;
         if (!a || fx->unit >= (int)row)
