@@ -1,7 +1,7 @@
 -- tests/lua/api_fuzz.lua — every public Lua function, called with wrong arguments; run
 -- by tests/lua/test_api_fuzz.lua in a child nnscope (so the prints of the functions it
 -- calls stay out of the test log), one section at a time:
---   nnscope --headless tests/lua/api_fuzz.lua functions|methods|operators
+--   nnscope --headless tests/lua/api_fuzz.lua functions|methods|operators|collected
 --
 -- The functions are found, not listed: everything reachable from the `nn` and `viz`
 -- tables (recursively), plus the methods of one object of each kind the API makes
@@ -238,11 +238,59 @@ local function section_operators()
   return #kinds
 end
 
+-- Objects whose __gc ran already (called by hand, as Lua code may: getmetatable(o).__gc(o))
+-- must refuse further use with an error, never touch freed memory.
+local function section_collected()
+  local known = {}
+  local sample = objects()
+  for _, obj in pairs(sample) do
+    local mt = getmetatable(obj)
+    local t = type(mt) == "table" and (rawget(mt, "__methods") or rawget(mt, "__index"))
+    if type(t) == "table" then for k in pairs(t) do known[k] = true end end
+  end
+  local kinds = {}
+  for kind in pairs(sample) do kinds[#kinds + 1] = kind end
+  table.sort(kinds)
+  local n = 0
+  for _, kind in ipairs(kinds) do
+    local names = methods_of(sample[kind], known)
+    local o = objects()
+    local obj = o[kind]
+    local mt = getmetatable(obj)
+    local gc = type(mt) == "table" and rawget(mt, "__gc")
+    if gc then
+      n = n + 1
+      try(kind .. ": __gc by hand", gc, obj)
+      try(kind .. ": __gc twice", gc, obj)
+      try(kind .. ": tostring after __gc", tostring, obj)
+      for _, m in ipairs(names) do
+        local ok, fn = pcall(function() return obj[m] end)
+        if ok and type(fn) == "function" and not SKIP[kind .. ":" .. m] then
+          try(kind .. ":" .. m .. " after __gc", fn, obj)
+          try(kind .. ":" .. m .. " after __gc, on a matrix", fn, obj, o.tensor, o.tensor)
+        end
+        try(kind .. "." .. m .. " read after __gc", function() return obj[m] end)
+        try(kind .. "." .. m .. " written after __gc", function() obj[m] = 1 end)
+      end
+      for _, other in ipairs({"model", "compiled", "cnn", "functional", "scaler"}) do
+        for _, m in ipairs({"fit", "add", "compile", "predict", "evaluate", "transform"}) do
+          local ok, fn = pcall(function() return o[other][m] end)
+          if ok and type(fn) == "function" then
+            try(other .. ":" .. m .. " given a collected " .. kind, fn, o[other], obj, obj)
+          end
+        end
+      end
+    end
+  end
+  collectgarbage()
+  return n
+end
+
 local run = {functions = section_functions, methods = section_methods,
-             operators = section_operators}
+             operators = section_operators, collected = section_collected}
 local which = arg and arg[1]
 assert(run[which], "usage: nnscope --headless tests/lua/api_fuzz.lua " ..
-       "functions|methods|operators")
+       "functions|methods|operators|collected")
 local n = run[which]()
 collectgarbage()
 io.stderr:write(string.format("api fuzz %s: %d calls on %d functions\n", which, calls, n))
