@@ -802,6 +802,7 @@ static void test_panel_shows_what_it_computed(void)
     shown = viz_formula_shown();
     CHECK(shown && shown->kind == VIZ_FX_UPDATE && shown->before_kept);
     SDL_FreeSurface(img2);
+    nn_step_reset(&s);
     viz_set_model(NULL);
     nn_tensor_free(x);
     nn_tensor_free(y);
