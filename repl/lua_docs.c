@@ -457,15 +457,32 @@ static const doc_entry model_docs[] = {
     {"Model:fit",
      "model:fit(x, y [, {epochs = 1, batch_size = 32, validation_split = 0,\n"
      "                  validation_data = nil, shuffle = true, verbose = auto,\n"
-     "                  initial_epoch = 0, steps_per_epoch = nil, callbacks = nil}])",
+     "                  initial_epoch = 0, steps_per_epoch = nil, callbacks = nil,\n"
+     "                  class_weight = nil}])\n"
+     "model:fit(generator [, {epochs = 1, steps_per_epoch = nil, ...}])",
      "Trains for `epochs` passes over shuffled batches; validation_split holds out\n"
      "the last rows (or give validation_data = {x_val, y_val}). verbose: 0 silent, 1 a\n"
      "bar (the default on a terminal), 2 a line per epoch. callbacks: tables with\n"
-     "on_epoch_end(self, epoch, logs) and the like. Returns a History.",
+     "on_epoch_end(self, epoch, logs) and the like. class_weight = {[0] = w0, [1] =\n"
+     "w1, ...} multiplies each sample's loss by its class's weight (the class is\n"
+     "the label, or the argmax of a one-hot row); the loss shown is then\n"
+     "sum(w * loss) / batch size, as Keras. A generator is a function (or an\n"
+     "iterator) returning x_batch, y_batch on each call and nil at the end of the\n"
+     "data, or a table with :next() (as a flow of ImageDataGenerator); an epoch is\n"
+     "steps_per_epoch batches (#generator for a table with __len), or lasts until\n"
+     "the generator returns nil. Returns a History.",
      "local x, y = nn.datasets.iris.load_data()\n"
      "local model = nn.Sequential{nn.Dense{3, activation = \"softmax\", input_dim = 4}}\n"
      "model:compile{optimizer = \"adam\", loss = \"sparse_categorical_crossentropy\"}\n"
-     "local history = model:fit(x, y, {epochs = 3, batch_size = 16, verbose = 0})"},
+     "local history = model:fit(x, y, {epochs = 3, batch_size = 16, verbose = 0,\n"
+     "                                 class_weight = {[0] = 1, [1] = 2, [2] = 1}})\n"
+     "local i = 0\n"
+     "local function batches()     -- a generator: 15 rows at a time, nil at the end\n"
+     "  i = i + 1\n"
+     "  if i > 10 then i = 0; return nil end\n"
+     "  return x:slice(15 * i - 14, 15 * i), y:slice(15 * i - 14, 15 * i)\n"
+     "end\n"
+     "model:fit(batches, {epochs = 2, verbose = 0})"},
     {"Model:evaluate", "model:evaluate(x, y [, {batch_size = 32, verbose = auto}])",
      "The loss and then each compiled metric on x, y in inference mode, as several\n"
      "values. verbose = 1 (the default on a terminal) shows a progress bar.",
