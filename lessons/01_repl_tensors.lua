@@ -73,7 +73,8 @@ demo("W = nn.tensor{{1, 0}, {0, 1}, {1, 1}}")
 local p = demo("t:matmul(W)")
 check(p and p[1][1] == 4 and p[2][2] == 11,
       {en = "t:matmul(W) should be [[4, 5], [10, 11]]", zh = "t:matmul(W) 应为 [[4, 5], [10, 11]]"},
-      {en = "(2, 3) times (3, 2) gave (2, 2): 1*1 + 2*0 + 3*1 = 4", zh = "(2, 3) 乘 (3, 2) 得到 (2, 2)：1*1 + 2*0 + 3*1 = 4"})
+      {en = "(2, 3) times (3, 2) gave (2, 2): 1*1 + 2*0 + 3*1 = 4",
+       zh = "(2, 3) 乘 (3, 2) 得到 (2, 2)：1*1 + 2*0 + 3*1 = 4"})
 
 say{en = [[
 When the inner sizes do not agree, nnscope says so and names both shapes. Read

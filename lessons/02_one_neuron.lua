@@ -37,7 +37,8 @@ zh = [[然后是激活函数。sigmoid 函数 f(z) = 1 / (1 + e^-z) 把任何数
 demo("a = 1 / (1 + math.exp(-z))")
 local a = demo("a")
 check(approx(a, 0.574442516811659, 1e-9), {en = "sigmoid(0.3) should be 0.5744",
-      zh = "sigmoid(0.3) 应为 0.5744"}, {en = "a = sigmoid(0.3) = 0.5744", zh = "a = sigmoid(0.3) = 0.5744"})
+      zh = "sigmoid(0.3) 应为 0.5744"}, {en = "a = sigmoid(0.3) = 0.5744",
+                                       zh = "a = sigmoid(0.3) = 0.5744"})
 
 try{{en = "What is z for the input x = (1, 1, 1), with the same w and b?",
      zh = "输入 x = (1, 1, 1) 时（w 和 b 不变），z 是多少？"},
@@ -76,12 +77,18 @@ zh = [[nnscope 会保留每一层在上一次前向传播中算出的东西：mo
 输入、激活前的 z 和输出 a。]]}
 demo("model:forward(nn.tensor{{2, -1, 0.5}})")
 local tz = demo("model:trace()[1].z")
-check(tz and approx(tz[1][1], 0.3, 1e-6), {en = "the trace should hold z = 0.3", zh = "trace 中应有 z = 0.3"},
+check(tz and approx(tz[1][1], 0.3, 1e-6), {en = "the trace should hold z = 0.3",
+                                           zh = "trace 中应有 z = 0.3"},
       {en = "the trace shows z = 0.3 before the sigmoid", zh = "trace 显示 sigmoid 之前 z = 0.3"})
 if watch(model, "formula") then
-  say{en = "The window shows this neuron; its formula panel shows z = sum of w_i x_i + b with these numbers.",
-      zh = "窗口显示了这个神经元；公式面板用这些数字显示 z = Σ w_i x_i + b。"}
+  say{en = "The window's formula panel shows z = sum of w_i x_i + b with these very numbers.",
+      zh = "窗口的公式面板用这些数字显示 z = Σ w_i x_i + b。"}
+elseif watch(model, "network") then
+  say{en = "The window's network panel shows this neuron, coloured by its weights and its activation.",
+      zh = "窗口的网络面板显示了这个神经元，颜色表示它的权重和激活值。"}
 end
+snap("neuron", "network")
+snap("formula", "formula")
 pause()
 
 try{{en = "Which bias b would make z exactly 0 for x = (2, -1, 0.5)? Type the number.",

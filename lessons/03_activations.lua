@@ -26,7 +26,8 @@ for i = 0, 40 do
   curves[3].ys[#zs] = math.min(relu(z), 2)
 end
 for _, c in ipairs(curves) do c.xs = zs end
-plot(curves, {title = {en = "f(z) for z from -4 to 4 (relu cut at 2)", zh = "z 从 -4 到 4 的 f(z)（relu 在 2 处截断）"},
+plot(curves, {title = {en = "f(z) for z from -4 to 4 (relu cut at 2)",
+                       zh = "z 从 -4 到 4 的 f(z)（relu 在 2 处截断）"},
               xlabel = "z", height = 12})
 
 say{en = [[
@@ -57,7 +58,8 @@ for _, name in ipairs{"sigmoid", "tanh", "relu"} do
   print(("%-8s by hand: %s"):format(name, table.concat(mine, "  ")))
   demo(("f_nn(%q, {-2, -1, 0, 1, 2})"):format(name))
 end
-check(worst < 1e-6, {en = "nnscope's activations should match the formulas", zh = "nnscope 的激活函数应与公式一致"},
+check(worst < 1e-6, {en = "nnscope's activations should match the formulas",
+                     zh = "nnscope 的激活函数应与公式一致"},
       {en = ("the formulas and nnscope agree (largest difference %.1e)"):format(worst),
        zh = ("公式与 nnscope 一致（最大差 %.1e）"):format(worst)})
 
@@ -65,7 +67,8 @@ say{en = [[
 The course (text 003) also says tanh(x) = 2 sigmoid(2x) - 1. That one is right:]],
 zh = [[课程（第 003 篇）还说 tanh(x) = 2 sigmoid(2x) - 1。这一点是对的：]]}
 demo("tanh(0.7), 2 * sigmoid(1.4) - 1")
-check(approx(tanh(0.7), 2 * sigmoid(1.4) - 1, 1e-12), {en = "the identity should hold", zh = "该恒等式应成立"},
+check(approx(tanh(0.7), 2 * sigmoid(1.4) - 1, 1e-12), {en = "the identity should hold",
+                                                       zh = "该恒等式应成立"},
       {en = "tanh is a stretched, shifted sigmoid", zh = "tanh 是拉伸并平移后的 sigmoid"})
 pause()
 
@@ -81,7 +84,8 @@ for _, name in ipairs{"leaky_relu", "elu", "softplus", "gelu", "swish"} do
   demo(("f_nn(%q, {-2, -1, 0, 1, 2})"):format(name))
 end
 local lr = f_nn("leaky_relu", {-1})
-check(approx(lr[1], -0.2, 1e-6), {en = "leaky_relu(-1) should be -0.2", zh = "leaky_relu(-1) 应为 -0.2"},
+check(approx(lr[1], -0.2, 1e-6), {en = "leaky_relu(-1) should be -0.2",
+                                  zh = "leaky_relu(-1) 应为 -0.2"},
       {en = "leaky_relu(-1) = 0.2 * (-1) = -0.2", zh = "leaky_relu(-1) = 0.2 * (-1) = -0.2"})
 pause()
 
@@ -95,7 +99,8 @@ local s0 = demo("slope(sigmoid, 0)")
 demo("slope(sigmoid, 5)")
 demo("slope(relu, -1), slope(relu, 1)")
 check(approx(s0, 0.25, 1e-6), {en = "sigmoid'(0) should be 0.25", zh = "sigmoid'(0) 应为 0.25"},
-      {en = "sigmoid'(0) = 0.25, the largest slope sigmoid ever has", zh = "sigmoid'(0) = 0.25，是 sigmoid 的最大斜率"})
+      {en = "sigmoid'(0) = 0.25, the largest slope sigmoid ever has",
+       zh = "sigmoid'(0) = 0.25，是 sigmoid 的最大斜率"})
 
 local ds = {{name = "sigmoid'", ys = {}, xs = zs}, {name = "tanh'", ys = {}, xs = zs}}
 for i, z in ipairs(zs) do
@@ -152,13 +157,18 @@ zh = [[给每个分数加上同一个数不会改变结果（因子 e^c 被约�
 demo([[f_nn("softmax", {102, 101, 100.1})]])
 
 if nn.Activation then
-  say{en = "Activations are also layers of their own, as in Keras:", zh = "与 Keras 一样，激活函数也可以作为单独的层："}
-  demo([[act_model = nn.Sequential{nn.Dense{8, input_dim = 2}, nn.Activation{"tanh"}, nn.Dense{1, activation = "sigmoid"}}]])
+  say{en = "Activations are also layers of their own, as in Keras:",
+      zh = "与 Keras 一样，激活函数也可以作为单独的层："}
+  demo([[
+act_model = nn.Sequential{
+  nn.Dense{8, input_dim = 2}, nn.Activation{"tanh"}, nn.Dense{1, activation = "sigmoid"},
+}]])
   demo("act_model:predict(nn.tensor{{0.5, -0.5}})")
   if watch(act_model, "activations") then
     say{en = "The window's activation panel draws each layer's f and f' with its z values on top.",
         zh = "窗口的激活函数面板画出每层的 f 和 f'，并叠加上该层 z 的分布。"}
   end
+  snap("activations", "activations")
 end
 
 say{en = "Next lesson: how wrong is a prediction? Loss functions.",

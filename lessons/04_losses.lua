@@ -32,7 +32,8 @@ zh = [[分类交叉熵（CCE）：-Σ_k y_k log p_k。y 是 one-hot 时只有真
 demo("cce = function(y, p) local s = 0 for k = 1, #y do s = s - y[k] * math.log(p[k]) end return s end")
 local c = demo("cce(y, p)")
 check(approx(m, 0.14 / 3, 1e-9) and approx(c, -math.log(0.7), 1e-12),
-      {en = "MSE should be 0.04667 and CCE -log(0.7) = 0.3567", zh = "MSE 应为 0.04667，CCE 应为 -log(0.7) = 0.3567"},
+      {en = "MSE should be 0.04667 and CCE -log(0.7) = 0.3567",
+       zh = "MSE 应为 0.04667，CCE 应为 -log(0.7) = 0.3567"},
       {en = "MSE = 0.04667, CCE = -log 0.7 = 0.3567", zh = "MSE = 0.04667，CCE = -log 0.7 = 0.3567"})
 pause()
 
@@ -69,8 +70,10 @@ sparse_of = function(label, p)
   return model:evaluate(nn.zeros{1, 1}, nn.tensor{label}, {verbose = 0})
 end]])
 local ns = demo("sparse_of(1, p)")
-check(approx(ns, c, 1e-6), {en = "sparse and one-hot labels should give the same loss", zh = "稀疏标签和 one-hot 标签应给出相同的损失"},
-      {en = "label 1 and one-hot (0, 1, 0) give the same loss", zh = "标签 1 与 one-hot (0, 1, 0) 给出相同的损失"})
+check(approx(ns, c, 1e-6), {en = "sparse and one-hot labels should give the same loss",
+                            zh = "稀疏标签和 one-hot 标签应给出相同的损失"},
+      {en = "label 1 and one-hot (0, 1, 0) give the same loss",
+       zh = "标签 1 与 one-hot (0, 1, 0) 给出相同的损失"})
 pause()
 
 say{en = [[
@@ -89,7 +92,8 @@ zh = [[MSE 已经没法再大多少了：即使把全部概率都给了错误的
 local worst_mse = demo("mse(y, {1, 0, 0})")
 local far = demo("cce(y, {0.9998, 0.0001, 0.0001})")
 check(qm < worst_mse and approx(worst_mse, 2 / 3, 1e-12) and far > 9,
-      {en = "MSE should stay below 2/3 while cross-entropy passes 9", zh = "MSE 应保持在 2/3 以下，而交叉熵超过 9"},
+      {en = "MSE should stay below 2/3 while cross-entropy passes 9",
+       zh = "MSE 应保持在 2/3 以下，而交叉熵超过 9"},
       {en = ("MSE is capped at 0.6667; cross-entropy reaches %.2f at p = 0.0001"):format(far),
        zh = ("MSE 的上限是 0.6667；p = 0.0001 时交叉熵达到 %.2f"):format(far)})
 
@@ -131,7 +135,8 @@ batch_loss = function()
 end]])
 local bl = demo("batch_loss()")
 demo("(cce(y, p) + cce(y, q)) / 2")
-check(approx(bl, (c + qc) / 2, 1e-5), {en = "the batch loss should be the mean of the two", zh = "批损失应为两者的平均"},
+check(approx(bl, (c + qc) / 2, 1e-5), {en = "the batch loss should be the mean of the two",
+                                       zh = "批损失应为两者的平均"},
       {en = "the loss of a batch is the mean over its samples", zh = "一批的损失是其中样本损失的平均值"})
 pause()
 
@@ -147,7 +152,8 @@ zh = [[课程中有两处与 Keras 的实际计算不同。
 第 000 篇把 MSE 写成 L = 1/(2N) Σ (y - y_hat)^2。1/2 是教科书中常见的约定（用来约掉求导时的 2），
 但 Keras 的 mean_squared_error 没有 1/2：当 y = 3、预测为 1 时，Keras 给出 4，而不是 2。]]}
 local k4 = demo([[loss_of("mean_squared_error", {3}, {1})]])
-check(approx(k4, 4, 1e-6), {en = "Keras's MSE of a miss by 2 should be 4", zh = "差 2 时 Keras 的 MSE 应为 4"},
+check(approx(k4, 4, 1e-6), {en = "Keras's MSE of a miss by 2 should be 4",
+                            zh = "差 2 时 Keras 的 MSE 应为 4"},
       {en = "no 1/2 in Keras's MSE: (3 - 1)^2 = 4", zh = "Keras 的 MSE 没有 1/2：(3 - 1)^2 = 4"})
 
 say{en = [[

@@ -23,7 +23,8 @@ demo("loss(0), loss(3), loss(5)")
 
 local ws, ls = {}, {}
 for i = 0, 30 do ws[#ws + 1] = i * 0.2; ls[#ls + 1] = loss(i * 0.2) end
-plot({name = "L(w)", xs = ws, ys = ls}, {title = {en = "the loss against the weight", zh = "损失随权重的变化"},
+plot({name = "L(w)", xs = ws, ys = ls}, {title = {en = "the loss against the weight",
+                                                  zh = "损失随权重的变化"},
                                          xlabel = "w", height = 10})
 
 say{en = [[
@@ -45,8 +46,10 @@ grad = function(w)
   return s / 4
 end]])
 local g1 = demo("grad(1)")
-check(approx(g1, 15 * (1 - 3), 1e-12), {en = "grad(1) should be 15 * (1 - 3) = -30", zh = "grad(1) 应为 15 * (1 - 3) = -30"},
-      {en = "at w = 1 the slope is -30: the loss goes down to the right", zh = "在 w = 1 处斜率为 -30：向右走损失下降"})
+check(approx(g1, 15 * (1 - 3), 1e-12), {en = "grad(1) should be 15 * (1 - 3) = -30",
+                                        zh = "grad(1) 应为 15 * (1 - 3) = -30"},
+      {en = "at w = 1 the slope is -30: the loss goes down to the right",
+       zh = "在 w = 1 处斜率为 -30：向右走损失下降"})
 pause()
 
 say{en = [[
@@ -70,7 +73,8 @@ for step = 1, 10 do
   w = w - 0.01 * g
 end
 demo("w")
-check(approx(w, 3 - 3 * 0.85 ^ 10, 1e-9), {en = "after 10 steps w should be 2.4094", zh = "10 步之后 w 应为 2.4094"},
+check(approx(w, 3 - 3 * 0.85 ^ 10, 1e-9), {en = "after 10 steps w should be 2.4094",
+                                           zh = "10 步之后 w 应为 2.4094"},
       {en = "each step shrinks the distance to 3 by 1 - 0.01*15 = 0.85: w = 3 - 3*0.85^10 = 2.4094",
        zh = "每一步把到 3 的距离缩小为 1 - 0.01*15 = 0.85 倍：w = 3 - 3*0.85^10 = 2.4094"})
 
@@ -93,12 +97,14 @@ demo("model:set_weights{nn.tensor{{0}}}")
 demo("x, y = nn.tensor{{1}, {2}, {3}, {4}}, nn.tensor{{3}, {6}, {9}, {12}}")
 demo("for step = 1, 10 do model:train_on_batch(x, y) end")
 local wn = demo("model:get_weights()[1][1][1]")
-check(approx(wn, w, 1e-5), {en = "nnscope's SGD should land on the same w", zh = "nnscope 的 SGD 应得到同样的 w"},
+check(approx(wn, w, 1e-5), {en = "nnscope's SGD should land on the same w",
+                            zh = "nnscope 的 SGD 应得到同样的 w"},
       {en = "nnscope's SGD took exactly our ten steps", zh = "nnscope 的 SGD 走的正是我们那十步"})
 if watch(model, "loss") then
   say{en = "Watch the loss panel while 30 more steps run.", zh = "再跑 30 步，观察损失面板。"}
-  model:fit(x, y, {epochs = 30, batch_size = 4, verbose = 0})
 end
+demo("model:fit(x, y, {epochs = 30, batch_size = 4, verbose = 0})")
+snap("loss", "loss")
 pause()
 
 say{en = [[

@@ -40,7 +40,8 @@ demo("yhat = a1[1] * W2[1][1] + a1[2] * W2[2][1] + b2[1]")
 demo("L = (yhat - y) ^ 2")
 demo("yhat, L")
 local out = demo("model:predict(nn.tensor{x})")
-check(out and approx(out[1][1], yhat, 1e-6), {en = "the model should predict the same y_hat", zh = "模型应预测出同样的 y_hat"},
+check(out and approx(out[1][1], yhat, 1e-6), {en = "the model should predict the same y_hat",
+                                              zh = "模型应预测出同样的 y_hat"},
       {en = ("z1 = (0.8, 0.5), a1 = (%.4f, %.4f), y_hat = %.4f, L = %.4f: the model agrees"):format(a1[1], a1[2], yhat, L),
        zh = ("z1 = (0.8, 0.5)，a1 = (%.4f, %.4f)，y_hat = %.4f，L = %.4f：与模型一致"):format(a1[1], a1[2], yhat, L)})
 pause()
@@ -121,7 +122,8 @@ plus = {{W1[1][1], W1[1][2]}, {W1[2][1] + h, W1[2][2]}}
 minus = {{W1[1][1], W1[1][2]}, {W1[2][1] - h, W1[2][2]}}]])
 local fd = demo("(loss_with(plus) - loss_with(minus)) / (2 * h)")
 demo("dW1[2][1]")
-check(fd and approx(fd, dW1[2][1], 2e-3), {en = "the finite difference should match dW1[2][1]", zh = "有限差分应与 dW1[2][1] 一致"},
+check(fd and approx(fd, dW1[2][1], 2e-3), {en = "the finite difference should match dW1[2][1]",
+                                           zh = "有限差分应与 dW1[2][1] 一致"},
       {en = "the measured slope matches the chain rule", zh = "测得的斜率与链式法则一致"})
 
 if nn.gradcheck then
@@ -132,7 +134,8 @@ relative error; a correct backward pass gives about 1e-4 or less.]],
 正确的反向传播给出的误差大约在 1e-4 以下。]]}
   local r = demo("nn.gradcheck(model.layers[1], nn.tensor{x, {0.5, -1}})")
   local worst_rel = type(r) == "number" and r or (type(r) == "table" and r.worst) or nil
-  check(worst_rel ~= nil and worst_rel < 1e-2, {en = "gradcheck should pass for Dense", zh = "Dense 应通过 gradcheck"},
+  check(worst_rel ~= nil and worst_rel < 1e-2, {en = "gradcheck should pass for Dense",
+                                                zh = "Dense 应通过 gradcheck"},
         {en = "nnscope's Dense passes its gradient check", zh = "nnscope 的 Dense 通过了梯度检查"})
 end
 pause()
@@ -156,7 +159,16 @@ layer backward (the gradient arriving at its output), then the optimizer's
 update.]],
 zh = [[最后，一个完整的训练步骤，一次一个阶段。model:step(x, y) 运行下一个阶段并返回它算出的东西：
 每层的前向、损失、每层的反向（到达该层输出的梯度），然后是优化器的更新。]]}
-watch(model, "formula")
+if watch(model, "formula") then
+  say{en = [[
+The window's formula panel follows: at each stage it writes that stage's
+formula with these very numbers (the chain rule at the backward stages, the
+optimizer's rule at the update). Later, viz.step_mode(model, x, y) lets you do
+the same from the window, pressing "." for each stage.]],
+  zh = [[窗口的公式面板会跟着走：每个阶段都用这些数字写出该阶段的公式（反向阶段是链式法则，
+更新阶段是优化器的规则）。以后可以用 viz.step_mode(model, x, y) 在窗口中做同样的事，
+每按一次 "." 走一个阶段。]]}
+end
 local stages = {}
 repeat
   local s = model:step(nn.tensor{x}, nn.tensor{{y}})
@@ -168,16 +180,21 @@ repeat
     shown = tr{en = "weights moved by -lr * gradient", zh = "权重移动了 -lr * 梯度"}
   end
   print(("%-12s %s"):format(stages[#stages], shown))
+  snap(("stage%d"):format(#stages), "formula")
   pause()
 until s.done
+snap("after_step", "network")
 check(#stages == 6 and stages[6] == "update", {en = "a step should have 6 stages ending with the update",
       zh = "一步应有 6 个阶段，最后是更新"},
-      {en = "forward 1, forward 2, loss, backward 2, backward 1, update", zh = "前向 1、前向 2、损失、反向 2、反向 1、更新"})
+      {en = "forward 1, forward 2, loss, backward 2, backward 1, update",
+       zh = "前向 1、前向 2、损失、反向 2、反向 1、更新"})
 local after = model:get_weights()[4][1]
-check(approx(after, b2[1] - 0.1 * db2, 1e-5), {en = "SGD should move b2 by -0.1 * dL/db2", zh = "SGD 应把 b2 移动 -0.1 * dL/db2"},
+check(approx(after, b2[1] - 0.1 * db2, 1e-5), {en = "SGD should move b2 by -0.1 * dL/db2",
+                                               zh = "SGD 应把 b2 移动 -0.1 * dL/db2"},
       {en = ("the update: b2 = 0.2 - 0.1 * (%.4f) = %.4f"):format(db2, after),
        zh = ("更新：b2 = 0.2 - 0.1 * (%.4f) = %.4f"):format(db2, after)})
 local L2 = model:test_on_batch(nn.tensor{x}, nn.tensor{{y}})
 check(L2 < L, {en = "the loss should go down after the step", zh = "这一步之后损失应下降"},
-      {en = ("the loss went from %.4f to %.4f"):format(L, L2), zh = ("损失从 %.4f 降到 %.4f"):format(L, L2)})
+      {en = ("the loss went from %.4f to %.4f"):format(L, L2),
+       zh = ("损失从 %.4f 降到 %.4f"):format(L, L2)})
 say{en = "Next lesson: a real data set, Iris, with a small MLP.", zh = "下一课：真实数据集 Iris 和一个小型多层感知机。"}

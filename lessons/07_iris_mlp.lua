@@ -14,10 +14,12 @@ zh = [[Iris（鸢尾花）数据集：150 朵花，每朵 4 个测量值（花�
 demo("x, y = nn.datasets.iris.load_data()")
 demo("x:shape()")
 demo("x[1], y[1]")
-species = tr{en = {"setosa", "versicolor", "virginica"}, zh = {"山鸢尾 setosa", "变色鸢尾 versicolor", "维吉尼亚鸢尾 virginica"}}
+species = tr{en = {"setosa", "versicolor", "virginica"},
+             zh = {"山鸢尾 setosa", "变色鸢尾 versicolor", "维吉尼亚鸢尾 virginica"}}
 say({en = "Class 0 is %s, 1 %s, 2 %s; 50 flowers each.", zh = "类别 0 是%s，1 是%s，2 是%s；每类 50 朵。"},
     species[1], species[2], species[3])
-check(x:shape()[1] == 150 and x:shape()[2] == 4, {en = "iris should be 150 x 4", zh = "iris 应为 150 x 4"},
+check(x:shape()[1] == 150 and x:shape()[2] == 4, {en = "iris should be 150 x 4",
+                                                  zh = "iris 应为 150 x 4"},
       {en = "150 flowers, 4 measurements", zh = "150 朵花，4 个测量值"})
 pause()
 
@@ -33,7 +35,8 @@ try{{en = "How many flowers are in the test set? (x_test:shape() gives the shape
      zh = "测试集中有多少朵花？（x_test:shape() 给出形状）"},
     check = function(v) return v == 30 end,
     answers = {"x_test:shape()", "x_test:shape()[1]"},
-    hint = {en = "shape() is a list; its first entry counts the rows", zh = "shape() 是一个列表；第一个元素是行数"}}
+    hint = {en = "shape() is a list; its first entry counts the rows",
+            zh = "shape() 是一个列表；第一个元素是行数"}}
 pause()
 
 say{en = [[
@@ -59,7 +62,8 @@ local mean = demo("x_train_s:mean(1)")
 demo("scaler.mean_")
 local worst = 0
 for j = 1, 4 do worst = math.max(worst, math.abs(mean[j])) end
-check(worst < 1e-4, {en = "standardised training columns should have mean 0", zh = "标准化后训练集各列均值应为 0"},
+check(worst < 1e-4, {en = "standardised training columns should have mean 0",
+                     zh = "标准化后训练集各列均值应为 0"},
       {en = "each training column now has mean 0", zh = "训练集每一列的均值现在都是 0"})
 
 say{en = [[
@@ -85,12 +89,17 @@ demo([[model:compile{optimizer = "adam", loss = "categorical_crossentropy", metr
 demo("model:summary()")
 watch(model, "network")
 local epochs = 100
-local history = demo(("history = model:fit(x_train_s, y_train_1h, {epochs = %d, batch_size = 32, verbose = 0})"):format(epochs))
+local history = demo(("history = model:fit(x_train_s, y_train_1h, {epochs = %d, batch_size = 32, verbose = 0})")
+                     :format(epochs))
 history = history or _ENV.history
+snap("network", "network")
+snap("loss", "loss")
 plot({{name = "loss", ys = history.history.loss}, {name = "accuracy", ys = history.history.accuracy}},
-     {title = {en = "training loss and accuracy per epoch", zh = "每轮的训练损失与准确率"}, xlabel = "epoch", height = 10})
+     {title = {en = "training loss and accuracy per epoch",
+               zh = "每轮的训练损失与准确率"}, xlabel = "epoch", height = 10})
 local loss, acc = demo("model:evaluate(x_test_s, y_test_1h, {verbose = 0})")
-check(acc and acc >= 0.85, {en = "the test accuracy should reach about 0.9", zh = "测试准确率应达到 0.9 左右"},
+check(acc and acc >= 0.85, {en = "the test accuracy should reach about 0.9",
+                            zh = "测试准确率应达到 0.9 左右"},
       {en = ("test accuracy %.3f on 30 unseen flowers"):format(acc or 0),
        zh = ("在 30 朵没见过的花上测试准确率为 %.3f"):format(acc or 0)})
 pause()

@@ -21,7 +21,8 @@ demo("y_train = train.y:slice(1, n)")
 demo("x_test = test.x:reshape{10000, 784} / 255")
 demo("x_train:shape()")
 if N < 60000 then
-  say({en = "(Shortened run: %d of the 60000 training images.)", zh = "（缩短的运行：使用 60000 张训练图片中的 %d 张。）"}, N)
+  say({en = "(Shortened run: %d of the 60000 training images.)",
+       zh = "（缩短的运行：使用 60000 张训练图片中的 %d 张。）"}, N)
 end
 say{en = [[
 The labels stay class numbers 0..9, so the loss is
@@ -143,7 +144,7 @@ check(acc2 and acc2 > 0.75, {en = "the MLP should classify at least 75% of the t
        zh = ("模板模型测试准确率 %.3f，多层感知机 %.3f"):format(acc1, acc2)})
 say{en = [[
 On all 60000 images with 5 epochs we measured about 0.84 for the templates and
-0.86 for the MLP. The MLP flattens the picture too: it does not know which
+0.85 for the MLP. The MLP flattens the picture too: it does not know which
 pixels are neighbours. Convolutional networks (lessons 10 and 11) do.]],
-zh = [[在全部 60000 张图片上训练 5 轮时，我们测得模板模型约 0.84，多层感知机约 0.86。
+zh = [[在全部 60000 张图片上训练 5 轮时，我们测得模板模型约 0.84，多层感知机约 0.85。
 多层感知机同样把图片展平了：它不知道哪些像素是相邻的。卷积网络（第 10、11 课）知道。]]}

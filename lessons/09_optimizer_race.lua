@@ -95,6 +95,8 @@ race = function(optimizer)
   nn.utils.set_random_seed(1)          -- the same shuffles for everybody
   return m:fit(x, y, {epochs = ]] .. EPOCHS .. [[, batch_size = 32, verbose = 0}).history
 end]])
+local ROW = tr{en = "  %-9s first epoch %.4f   last epoch %.4f   accuracy %.3f",
+               zh = "  %-9s 第一轮 %.4f   最后一轮 %.4f   准确率 %.3f"}
 results = {}
 local series = {}
 for k, r in ipairs(racers) do
@@ -102,8 +104,7 @@ for k, r in ipairs(racers) do
   local hist = race(h)
   results[r[1]] = hist
   series[k] = {name = r[1], ys = hist.loss}
-  print(("  %-9s first epoch %.4f   last epoch %.4f   accuracy %.3f"):format(
-    r[1], hist.loss[1], hist.loss[EPOCHS], hist.accuracy[EPOCHS]))
+  print(ROW:format(r[1], hist.loss[1], hist.loss[EPOCHS], hist.accuracy[EPOCHS]))
 end
 plot(series, {title = {en = "training loss per epoch", zh = "每轮的训练损失"}, xlabel = "epoch",
               logy = true, height = 16})
@@ -124,8 +125,7 @@ zh = [[Adadelta 几乎没动。这不是 bug：Keras 给 Adadelta 的默认学�
 而提出它的论文（Zeiler，2012）根本没有学习率（相当于 lr = 1.0）。它的更新量 d 本身大小就合适；
 再乘以 0.001 就把它冻住了。用 lr = 1.0 试试：]]}
 local ad1 = race(nn.optimizers.Adadelta{learning_rate = 1.0})
-print(("  %-9s first epoch %.4f   last epoch %.4f   accuracy %.3f"):format(
-  "Adadelta", ad1.loss[1], ad1.loss[EPOCHS], ad1.accuracy[EPOCHS]))
+print(ROW:format("Adadelta", ad1.loss[1], ad1.loss[EPOCHS], ad1.accuracy[EPOCHS]))
 check(last("Adadelta") > 2 * ad1.loss[EPOCHS] and ad1.loss[EPOCHS] < last("SGD"),
       {en = "Adadelta with lr = 1.0 should train far better than with 0.001",
        zh = "lr = 1.0 的 Adadelta 应比 0.001 时训练得好得多"},
@@ -156,7 +156,8 @@ local w1 = demo("one:get_weights()[1][1][1]")
 local g = -8
 local m_hat, v_hat = g, g * g
 local by_hand = 0.5 - 0.001 * m_hat / (math.sqrt(v_hat) + 1e-7)
-check(approx(w1, by_hand, 1e-6), {en = "Adam's first step should be 0.5 + 0.001", zh = "Adam 的第一步应为 0.5 + 0.001"},
+check(approx(w1, by_hand, 1e-6), {en = "Adam's first step should be 0.5 + 0.001",
+                                  zh = "Adam 的第一步应为 0.5 + 0.001"},
       {en = ("w = 0.5 - 0.001 * (-8) / (8 + 1e-7) = %.6f"):format(by_hand),
        zh = ("w = 0.5 - 0.001 * (-8) / (8 + 1e-7) = %.6f"):format(by_hand)})
 try{{en = "With SGD (lr = 0.01) instead, what would w be after that step? Type the number or an expression.",

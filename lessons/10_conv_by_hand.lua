@@ -80,7 +80,8 @@ with a channel axis last: (1, 6, 6, 1).]],
 zh = [[nnscope 的 Conv2D 做同样的事。它的卷积核采用 Keras 的布局（高，宽，输入通道数，滤波器数）
 = (3, 3, 1, 1)，输入是一批通道维在最后的图片：(1, 6, 6, 1)。]]}
 if not nn.Conv2D then
-  say{en = "(This nnscope has no Conv2D yet: the comparison is skipped.)", zh = "（这个 nnscope 还没有 Conv2D：跳过比较。）"}
+  say{en = "(This nnscope has no Conv2D yet: the comparison is skipped.)",
+      zh = "（这个 nnscope 还没有 Conv2D：跳过比较。）"}
 else
   demo([[model = nn.Sequential{nn.Conv2D{1, {3, 3}, input_shape = {6, 6, 1}}, nn.MaxPooling2D{{2, 2}}}]])
   demo("model:set_weights{nn.tensor(K):reshape{3, 3, 1, 1}, nn.tensor{b}}")
@@ -91,8 +92,10 @@ else
   for i = 1, 4 do
     for j = 1, 4 do worst = math.max(worst, math.abs(conv_out[i][j] - y[i][j])) end
   end
-  check(worst < 1e-5, {en = "Conv2D should compute the same 4 x 4 numbers", zh = "Conv2D 应算出同样的 4 x 4 个数"},
-        {en = "Conv2D's 16 outputs equal the Lua loops' exactly", zh = "Conv2D 的 16 个输出与 Lua 循环的结果完全相同"})
+  check(worst < 1e-5, {en = "Conv2D should compute the same 4 x 4 numbers",
+                       zh = "Conv2D 应算出同样的 4 x 4 个数"},
+        {en = "Conv2D's 16 outputs equal the Lua loops' exactly",
+         zh = "Conv2D 的 16 个输出与 Lua 循环的结果完全相同"})
   watch(model, "features")
 end
 pause()
@@ -127,7 +130,8 @@ try{{en = "The top-left pooled value from y's four numbers: use math.max(...).",
      zh = "用 y 的四个数求左上角的池化值：使用 math.max(...)。"},
     check = function(v) return v == p[1][1] end,
     answers = {"math.max(y[1][1], y[1][2], y[2][1], y[2][2])"},
-    hint = {en = "the window is y[1][1], y[1][2], y[2][1], y[2][2]", zh = "窗口是 y[1][1]、y[1][2]、y[2][1]、y[2][2]"}}
+    hint = {en = "the window is y[1][1], y[1][2], y[2][1], y[2][2]",
+            zh = "窗口是 y[1][1]、y[1][2]、y[2][1]、y[2][2]"}}
 if nn.MaxPooling2D then
   local pooled = demo("model:predict(x):reshape{2, 2}")
   local ok = true
@@ -177,7 +181,8 @@ if nn.Conv2D then
   local s2 = demo([[nn.Sequential{nn.Conv2D{1, {3, 3}, strides = 2, input_shape = {6, 6, 1}}}.layers[1].output_shape]])
   check(s2 and s2[1] == 2, {en = "stride 2 on 6 pixels should give floor(3/2) + 1 = 2",
         zh = "6 像素、步长 2 应得到 floor(3/2) + 1 = 2"},
-        {en = "stride 2: floor((6 - 3) / 2) + 1 = 2 outputs per side", zh = "步长 2：每边 floor((6 - 3) / 2) + 1 = 2 个输出"})
+        {en = "stride 2: floor((6 - 3) / 2) + 1 = 2 outputs per side",
+         zh = "步长 2：每边 floor((6 - 3) / 2) + 1 = 2 个输出"})
   say{en = [[
 And the reason convolutions win on images: weight sharing. 32 filters of 3 x 3
 on a greyscale picture have 3*3*1*32 + 32 = 320 parameters, wherever the
@@ -186,7 +191,8 @@ picture is large; a Dense layer of 32 units on 28 x 28 pixels has
   zh = [[卷积在图像上胜出的原因：权重共享。在灰度图上，32 个 3 x 3 的滤波器只有 3*3*1*32 + 32 = 320
 个参数，不管图片多大；而在 28 x 28 像素上，32 个单元的 Dense 层有 784*32 + 32 = 25120 个。]]}
   local n = demo([[nn.Sequential{nn.Conv2D{32, {3, 3}, input_shape = {28, 28, 1}}}:count_params()]])
-  check(n == 320, {en = "32 filters of 3x3x1 should have 320 parameters", zh = "32 个 3x3x1 的滤波器应有 320 个参数"},
+  check(n == 320, {en = "32 filters of 3x3x1 should have 320 parameters",
+                   zh = "32 个 3x3x1 的滤波器应有 320 个参数"},
         {en = "320 parameters for 32 filters", zh = "32 个滤波器共 320 个参数"})
 end
 say{en = "Next lesson: a whole CNN on Fashion-MNIST, and what its filters see.",

@@ -53,7 +53,8 @@ Flatten 把 5 x 5 x 64 变成一个向量交给 Dense 层。参数：第一个 C
 而 Flatten 之后的 Dense 层参数最多。]]}
 check(model:count_params() == 320 + 18496 + (1600 * 64 + 64) + (64 * 10 + 10),
       {en = "the parameter count should be 121930", zh = "参数总数应为 121930"},
-      {en = "320 + 18496 + 102464 + 650 = 121930 parameters", zh = "320 + 18496 + 102464 + 650 = 121930 个参数"})
+      {en = "320 + 18496 + 102464 + 650 = 121930 parameters",
+       zh = "320 + 18496 + 102464 + 650 = 121930 个参数"})
 try{{en = "How many numbers come out of the Flatten layer? (model.layers[5].output_shape, or work it out)",
      zh = "Flatten 层输出多少个数？（model.layers[5].output_shape，或者自己算）"},
     check = function(v) return v == 1600 or (type(v) == "table" and v[1] == 1600) end,
@@ -111,6 +112,8 @@ zh = [[正负号左右排列（左负右正，或上下相反）就构成像第 
 再看它们的特征图：把一张测试图片送进网络，从 trace 中读出第一层的输出。先是图片本身，
 然后是 32 张特征图中的三张（经过 ReLU，越亮表示响应越强）：]]}
 demo("model:forward(x_test:slice(1, 1))")
+if viz and viz.sample then pcall(viz.sample, x_test[1], y_test[1]) end
+snap("features", "features")
 demo("maps = model:trace()[1].output")
 demo("maps:shape()")
 local names = fashion_classes()

@@ -47,9 +47,11 @@ end]])
 demo("plain = build()")
 watch(plain, "loss")
 demo("h_plain = train_it(plain)")
+snap("plain_loss", "loss")
 plot({{name = tr{en = "training loss", zh = "训练损失"}, ys = h_plain.loss},
       {name = tr{en = "validation loss", zh = "验证损失"}, ys = h_plain.val_loss}},
-     {title = {en = "the plain MLP on 500 images", zh = "500 张图片上的普通多层感知机"}, xlabel = "epoch", logy = true, height = 12})
+     {title = {en = "the plain MLP on 500 images",
+               zh = "500 张图片上的普通多层感知机"}, xlabel = "epoch", logy = true, height = 12})
 local best, best_epoch = math.huge, 0
 for e, v in ipairs(h_plain.val_loss) do
   if v < best then best, best_epoch = v, e end
@@ -66,7 +68,8 @@ about new ones. That is overfitting.]],
 check(h_plain.accuracy[EPOCHS] > 0.99 and final_val > 1.2 * best,
       {en = "the plain model should fit the training set and its validation loss should rise",
        zh = "普通模型应拟合训练集，并且验证损失应上升"},
-      {en = "training accuracy ~1 while the validation loss climbs back up", zh = "训练准确率约为 1，而验证损失回升"})
+      {en = "training accuracy ~1 while the validation loss climbs back up",
+       zh = "训练准确率约为 1，而验证损失回升"})
 pause()
 
 say{en = [[
@@ -107,7 +110,8 @@ end
 local s_plain, z_plain = stats(plain)
 local s_l2, z_l2 = stats(l2)
 local s_l1, z_l1 = stats(l1)
-print(("  %-8s %12s %18s"):format("", "sum |w|", tr{en = "share |w| < 0.001", zh = "|w| < 0.001 的比例"}))
+print(("  %-8s %12s %18s"):format("", "sum |w|", tr{en = "share |w| < 0.001",
+                                                    zh = "|w| < 0.001 的比例"}))
 for _, r in ipairs{{"plain", s_plain, z_plain}, {"L2", s_l2, z_l2}, {"L1", s_l1, z_l1}} do
   print(("  %-8s %12.1f %18.2f"):format(r[1], r[2], r[3]))
 end
@@ -120,6 +124,7 @@ if watch(l1, "weights") then
   say{en = "The weights panel shows the L1 model's first layer: mostly grey (zero).",
       zh = "权重面板显示 L1 模型的第一层：大部分是灰色（零）。"}
 end
+snap("l1_weights", "weights")
 pause()
 
 say{en = [[
@@ -132,13 +137,16 @@ zh = [[Dropout 的原理不同：训练时，它前一层的每个单元都会�
 其余单元乘以 1 / (1 - 0.5)，使总和保持原来的大小。没有哪个单元能依赖某个特定的伙伴，
 所以网络学到的是冗余的、更通用的特征。预测时 dropout 什么也不做。]]}
 if not nn.Dropout then
-  say{en = "(This nnscope has no Dropout layer yet: skipped.)", zh = "（这个 nnscope 还没有 Dropout 层：跳过。）"}
+  say{en = "(This nnscope has no Dropout layer yet: skipped.)",
+      zh = "（这个 nnscope 还没有 Dropout 层：跳过。）"}
 else
   demo("dropped = build(nil, 0.5)")
   demo("h_drop = train_it(dropped)")
   local p1, p2 = dropped:predict(x_val:slice(1, 4)), dropped:predict(x_val:slice(1, 4))
-  check((p1 - p2):abs():max() == 0, {en = "prediction should not drop anything", zh = "预测时不应丢弃任何单元"},
-        {en = "two predictions are identical: dropout is off outside training", zh = "两次预测完全相同：训练之外 dropout 关闭"})
+  check((p1 - p2):abs():max() == 0, {en = "prediction should not drop anything",
+                                     zh = "预测时不应丢弃任何单元"},
+        {en = "two predictions are identical: dropout is off outside training",
+         zh = "两次预测完全相同：训练之外 dropout 关闭"})
   local ce_plain, ce_l2, ce_l1, ce_drop = crossentropy(plain, x_val, y_val), crossentropy(l2, x_val, y_val),
                                           crossentropy(l1, x_val, y_val), crossentropy(dropped, x_val, y_val)
   say{en = "Validation cross-entropy (penalties left out) and accuracy after the last epoch:",

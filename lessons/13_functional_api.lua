@@ -17,7 +17,8 @@ demo([[out = nn.Dense{2, activation = "softmax"}(hidden)]])
 demo("chain = nn.Model{inputs = inp, outputs = out}")
 local n = demo("chain:count_params()")
 check(n == 2 * 8 + 8 + 8 * 2 + 2, {en = "the chain should have 42 parameters", zh = "这条链应有 42 个参数"},
-      {en = "2*8 + 8 + 8*2 + 2 = 42 parameters, as the Sequential version", zh = "2*8 + 8 + 8*2 + 2 = 42 个参数，与 Sequential 版本相同"})
+      {en = "2*8 + 8 + 8*2 + 2 = 42 parameters, as the Sequential version",
+       zh = "2*8 + 8 + 8*2 + 2 = 42 个参数，与 Sequential 版本相同"})
 
 say{en = [[
 Text 003 of the course says Sequential models are limited to one-dimensional
@@ -54,7 +55,8 @@ try{{en = "How many numbers come out of the Concatenate layer? (model.layers[4].
      zh = "Concatenate 层输出多少个数？（model.layers[4].output_shape）"},
     check = function(v) return v == 16 or (type(v) == "table" and v[1] == 16) end,
     answers = {"8", "8 + 8"},
-    hint = {en = "Concatenate puts both branches' 8 outputs side by side", zh = "Concatenate 把两个分支各 8 个输出并排放在一起"}}
+    hint = {en = "Concatenate puts both branches' 8 outputs side by side",
+            zh = "Concatenate 把两个分支各 8 个输出并排放在一起"}}
 local p = model:count_params()
 check(p == (2 * 8 + 8) + (2 * 8 + 8) + (8 * 8 + 8) + (16 * 2 + 2),
       {en = "the branched model should have 154 parameters", zh = "分支模型应有 154 个参数"},
@@ -71,8 +73,11 @@ demo([[model:compile{optimizer = "adam", loss = "sparse_categorical_crossentropy
 watch(model, "boundary")
 demo("model:fit(x, y, {epochs = 60, batch_size = 32, verbose = 0})")
 local _, acc = demo("model:evaluate(x, y, {verbose = 0})")
-check(acc and acc > 0.9, {en = "the branched model should separate the circles", zh = "分支模型应能分开两个圆"},
-      {en = ("accuracy %.3f on the circles"):format(acc or 0), zh = ("在同心圆数据上准确率 %.3f"):format(acc or 0)})
+snap("boundary", "boundary")
+check(acc and acc > 0.9, {en = "the branched model should separate the circles",
+                          zh = "分支模型应能分开两个圆"},
+      {en = ("accuracy %.3f on the circles"):format(acc or 0),
+       zh = ("在同心圆数据上准确率 %.3f"):format(acc or 0)})
 pause()
 
 say{en = [[
@@ -91,14 +96,17 @@ demo([[res = nn.Model{inputs = inp, outputs = nn.Dense{2, activation = "softmax"
 demo([[res:compile{optimizer = "adam", loss = "sparse_categorical_crossentropy", metrics = {"accuracy"}}]])
 demo("res:fit(x, y, {epochs = 60, batch_size = 32, verbose = 0})")
 local _, acc2 = demo("res:evaluate(x, y, {verbose = 0})")
-check(acc2 and acc2 > 0.8, {en = "the residual model should learn the circles too", zh = "残差模型也应学会同心圆"},
-      {en = ("the residual model: accuracy %.3f"):format(acc2 or 0), zh = ("残差模型：准确率 %.3f"):format(acc2 or 0)})
+check(acc2 and acc2 > 0.8, {en = "the residual model should learn the circles too",
+                            zh = "残差模型也应学会同心圆"},
+      {en = ("the residual model: accuracy %.3f"):format(acc2 or 0),
+       zh = ("残差模型：准确率 %.3f"):format(acc2 or 0)})
 
 say{en = "Add needs equal shapes; a model adding 8 numbers to 4 is an error that names both:",
     zh = "Add 要求形状相同；把 8 个数与 4 个数相加的模型会报错，并给出两个形状："}
 demo("a = nn.Input{shape = {2}}")
 local bad = demo("nn.Model{inputs = a, outputs = nn.Add{}({nn.Dense{8}(a), nn.Dense{4}(a)})}")
-check(bad == nil, {en = "a model adding mismatched shapes should be refused", zh = "形状不匹配的相加模型应被拒绝"},
+check(bad == nil, {en = "a model adding mismatched shapes should be refused",
+                   zh = "形状不匹配的相加模型应被拒绝"},
       {en = "refused, with both shapes named", zh = "被拒绝，并给出了两个形状"})
 say{en = [[
 Next lesson: a layer of your own, written in Lua, with its own backward pass.]],

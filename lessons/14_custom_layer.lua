@@ -25,7 +25,8 @@ function MyDense:init(units, options)
 end
 
 function MyDense:build(input_shape)
-  self.w = self:add_weight{shape = {input_shape[1], self.units}, initializer = "glorot_uniform", name = "kernel"}
+  self.w = self:add_weight{shape = {input_shape[1], self.units}, initializer = "glorot_uniform",
+                           name = "kernel"}
   self.b = self:add_weight{shape = {self.units}, initializer = "zeros", name = "bias"}
 end
 
@@ -72,7 +73,8 @@ local numeric = demo("(Lp - Lm) / (2 * h)")
 demo("layer:backward(x, r)")
 local analytic = demo("layer.w.grad[2][3]")
 check(numeric and analytic and approx(numeric, analytic, 1e-3),
-      {en = "the measured slope should match backward's dW[2][3]", zh = "测得的斜率应与 backward 给出的 dW[2][3] 一致"},
+      {en = "the measured slope should match backward's dW[2][3]",
+       zh = "测得的斜率应与 backward 给出的 dW[2][3] 一致"},
       {en = ("finite difference %.5f, backward %.5f"):format(numeric or 0, analytic or 0),
        zh = ("有限差分 %.5f，backward 给出 %.5f"):format(numeric or 0, analytic or 0)})
 

@@ -45,7 +45,8 @@ demo([[
 train = function(layers, x, y, epochs)
   nn.utils.set_random_seed(1)
   local m = nn.Sequential(layers)
-  m:compile{optimizer = nn.optimizers.Adam{learning_rate = 0.01}, loss = "sparse_categorical_crossentropy", metrics = {"accuracy"}}
+  m:compile{optimizer = nn.optimizers.Adam{learning_rate = 0.01},
+            loss = "sparse_categorical_crossentropy", metrics = {"accuracy"}}
   watch(m, "boundary")
   m:fit(x, y, {epochs = epochs or 100, batch_size = 32, verbose = 0})
   local _, acc = m:evaluate(x, y, {verbose = 0})
@@ -70,8 +71,11 @@ close to 0.5 everywhere (":"), and gets about half right. One hidden layer of
 16 tanh units:]],
 zh = [[没有任何一条直线能分开异或：无论怎么画线，至少有四分之一的点落在错误的一侧。
 这里线性模型干脆“两边下注”，到处都接近 0.5（":"），只对了大约一半。加一个 16 个 tanh 单元的隐藏层：]]}
-demo([[mlp, acc_mlp = train({nn.Dense{16, activation = "tanh", input_dim = 2}, nn.Dense{2, activation = "softmax"}}, x, y)]])
+demo([[
+mlp, acc_mlp = train({nn.Dense{16, activation = "tanh", input_dim = 2},
+                      nn.Dense{2, activation = "softmax"}}, x, y)]])
 draw(mlp, x, y)
+snap("xor", "boundary")
 demo("acc_mlp")
 check(acc_lin < 0.7 and acc_mlp > 0.9,
       {en = "the linear model should fail on XOR and the MLP succeed", zh = "线性模型应在异或上失败，而多层感知机成功"},
@@ -81,7 +85,8 @@ try{{en = "Ask the MLP for the probabilities at the point (3, 3): mlp:predict(nn
      zh = "问问多层感知机点 (3, 3) 处的概率：mlp:predict(nn.tensor{{3, 3}})"},
     check = function(v) return type(v) ~= "number" and v:shape()[2] == 2 end,
     answers = {"mlp:predict(nn.tensor{3, 3})", "mlp:predict(nn.tensor{{3, 3}})"},
-    hint = {en = "predict wants a batch: a table of rows, {{3, 3}}", zh = "predict 需要一批数据：行的表 {{3, 3}}"}}
+    hint = {en = "predict wants a batch: a table of rows, {{3, 3}}",
+            zh = "predict 需要一批数据：行的表 {{3, 3}}"}}
 pause()
 
 say{en = [[
@@ -92,7 +97,9 @@ zh = [[同心圆：类别 1 在内，类别 0 在外围。直线无法围住任�
 输出层把它们组合成一条封闭曲线。]]}
 demo("x, y = nn.datasets.make_circles{n = 400, noise = 0.1, seed = 1}")
 demo([[linear, acc_lin = train({nn.Dense{2, activation = "softmax", input_dim = 2}}, x, y)]])
-demo([[mlp, acc_mlp = train({nn.Dense{16, activation = "tanh", input_dim = 2}, nn.Dense{2, activation = "softmax"}}, x, y)]])
+demo([[
+mlp, acc_mlp = train({nn.Dense{16, activation = "tanh", input_dim = 2},
+                      nn.Dense{2, activation = "softmax"}}, x, y)]])
 draw(mlp, x, y)
 demo("acc_lin, acc_mlp")
 check(acc_lin < 0.7 and acc_mlp > 0.9,
@@ -106,10 +113,16 @@ Spirals: two arms wound around each other. Now the small network is not
 enough; give it two hidden layers of 32 ReLU units.]],
 zh = [[螺旋：两条相互缠绕的旋臂。这次小网络就不够了；给它两个 32 个 ReLU 单元的隐藏层。]]}
 demo("x, y = nn.datasets.make_spirals{n = 400, noise = 0.1, seed = 1}")
-demo([[small, acc_small = train({nn.Dense{16, activation = "tanh", input_dim = 2}, nn.Dense{2, activation = "softmax"}}, x, y)]])
+demo([[
+small, acc_small = train({nn.Dense{16, activation = "tanh", input_dim = 2},
+                          nn.Dense{2, activation = "softmax"}}, x, y)]])
 draw(small, x, y)
-demo([[deep, acc_deep = train({nn.Dense{32, activation = "relu", input_dim = 2}, nn.Dense{32, activation = "relu"}, nn.Dense{2, activation = "softmax"}}, x, y)]])
+demo([[
+deep, acc_deep = train({nn.Dense{32, activation = "relu", input_dim = 2},
+                        nn.Dense{32, activation = "relu"},
+                        nn.Dense{2, activation = "softmax"}}, x, y)]])
 draw(deep, x, y)
+snap("spirals", "boundary")
 demo("acc_small, acc_deep")
 check(acc_deep > 0.9 and acc_deep > acc_small,
       {en = "two hidden layers should follow the spirals", zh = "两个隐藏层应能跟上螺旋"},

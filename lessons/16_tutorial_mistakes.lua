@@ -193,8 +193,10 @@ local l0, a0 = demo("nudge(0)")
 local l1, a1 = demo("nudge(0.001)")
 check(a1 == a0 and l1 ~= l0, {en = "a small nudge should change the loss and not the accuracy",
       zh = "微小的改动应改变损失而不改变准确率"},
-      {en = "nudged by 0.001: accuracy unchanged (slope 0), cross-entropy moved", zh = "改动 0.001：准确率不变（斜率为 0），交叉熵变了"})
-say{en = "nnscope, like Keras, has no loss called accuracy:", zh = "和 Keras 一样，nnscope 没有叫 accuracy 的损失："}
+      {en = "nudged by 0.001: accuracy unchanged (slope 0), cross-entropy moved",
+       zh = "改动 0.001：准确率不变（斜率为 0），交叉熵变了"})
+say{en = "nnscope, like Keras, has no loss called accuracy:",
+    zh = "和 Keras 一样，nnscope 没有叫 accuracy 的损失："}
 demo([[m:compile{optimizer = "adam", loss = "accuracy"}]])
 pause()
 
@@ -233,7 +235,8 @@ x W + b, a 3-input layer of 2 units: (1, 2, 3) W = (22, 28), plus b = (23, 30).]
 zh = [[按 Keras 的布局（x 为行向量，W 为（输入数，单元数）），这个例子应写成 x W + b，
 即 3 个输入、2 个单元的层：(1, 2, 3) W = (22, 28)，加上 b 得 (23, 30)。]]}
 local fixed = demo("nn.tensor{{1, 2, 3}}:matmul(nn.tensor{{1, 2}, {3, 4}, {5, 6}}) + nn.tensor{1, 2}")
-check(fixed and fixed[1][1] == 23 and fixed[1][2] == 30, {en = "x W + b should be (23, 30)", zh = "x W + b 应为 (23, 30)"},
+check(fixed and fixed[1][1] == 23 and fixed[1][2] == 30, {en = "x W + b should be (23, 30)",
+                                                          zh = "x W + b 应为 (23, 30)"},
       {en = "x W + b = (23, 30)", zh = "x W + b = (23, 30)"})
 pause()
 
@@ -267,8 +270,10 @@ zh = [[7. 名字和事实，简要列出。
 demo("nn.datasets.CIFAR10, nn.datasets.cifar10 ~= nil")
 demo("nn.layers.Loss, nn.layers.Optimizer")
 check(nn.datasets.CIFAR10 == nil and nn.datasets.cifar10 ~= nil and nn.layers.Loss == nil,
-      {en = "only the lower-case cifar10 should exist, and no Loss layer", zh = "应只存在小写的 cifar10，且没有 Loss 层"},
-      {en = "cifar10 exists, CIFAR10 and a Loss layer do not", zh = "cifar10 存在，CIFAR10 和 Loss 层不存在"})
+      {en = "only the lower-case cifar10 should exist, and no Loss layer",
+       zh = "应只存在小写的 cifar10，且没有 Loss 层"},
+      {en = "cifar10 exists, CIFAR10 and a Loss layer do not",
+       zh = "cifar10 存在，CIFAR10 和 Loss 层不存在"})
 
 try{{en = "Last one: with a softmax output layer, should from_logits be true or false? Type true or false.",
      zh = "最后一题：输出层是 softmax 时，from_logits 应该是 true 还是 false？请输入 true 或 false。"},

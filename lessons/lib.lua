@@ -267,7 +267,8 @@ function pause()
   if not state.hinted then
     state.hinted = true
     print(paint("2", tr{
-      en = "(Enter goes on. You may type Lua first to try things; it sees the lesson's variables.)",
+      en = "(Enter goes on. You may type Lua first to try things; "
+        .. "it sees the lesson's variables.)",
       zh = "（按回车继续。也可以先输入 Lua 代码试一试，它能看到本课的变量。）",
     }))
   end
@@ -571,21 +572,36 @@ function window()
   return not S.headless and viz ~= nil and viz.show ~= nil
 end
 
+local function snapshots_wanted()
+  local to = os.getenv("NNSCOPE_LESSON_SNAPSHOTS")
+  return to ~= nil and to ~= "" and viz ~= nil and viz.snapshot ~= nil, to
+end
+
+-- watch(model [, panel]): shows the model (and that panel alone) in the window.
+-- Returns true when a window shows it. Headless, the model is still handed to
+-- the window's canvas when snapshots are wanted, so snap() can draw it.
 function watch(model, panel)
-  if S.headless or not (viz and viz.show) then return false end
-  local ok = pcall(viz.show, model)
-  if ok and panel and viz.panel then pcall(viz.panel, panel) end
-  return ok
+  if not (viz and viz.show) then return false end
+  if S.headless and not snapshots_wanted() then return false end
+  if not pcall(viz.show, model) then return false end
+  local panel_ok = true
+  if viz.panel then
+    local ok, res = pcall(viz.panel, panel or "dashboard")
+    panel_ok = ok and res ~= false
+  end
+  return panel_ok and not S.headless
 end
 
 function snap(name, panel)
-  local to = os.getenv("NNSCOPE_LESSON_SNAPSHOTS")
-  if not (to and to ~= "" and viz and viz.snapshot) then return false end
+  local wanted, to = snapshots_wanted()
+  if not wanted then return false end
   local file = ("%s/lesson%02d_%s.png"):format(to, state.number or 0, name)
   return (pcall(viz.snapshot, file, panel))
 end
 
 -- --------------------------------------------------------------- lessons
+
+local handed = {}        -- globals that lessons handed to the learner
 
 local function catalogue()
   local names, err = host.list(dir)
@@ -626,7 +642,8 @@ local function rule(title)
   print(paint("2", ("\u{2500}"):rep(math.min(WIDTH, 60))))
 end
 
-function lesson(n)
+-- Runs lesson n; returns the checkpoints passed and failed (for nnscope --lesson).
+local function run_lesson(n)
   local list = catalogue()
   if n == nil then return lessons() end
   local num = tonumber(n)
@@ -641,11 +658,11 @@ function lesson(n)
         :format(tostring(n), tostring(first), tostring(last)),
       zh = ("没有第 %s 课：课程编号为 %s 到 %s（lessons() 列出所有课程）")
         :format(tostring(n), tostring(first), tostring(last)),
-    }, 2)
+    }, 0)
   end
   local env = setmetatable({}, {__index = _G})
   local chunk, err = loadfile(entry.path, "t", env)
-  if not chunk then error("lesson " .. num .. " does not load: " .. err, 2) end
+  if not chunk then error("lesson " .. num .. " does not load: " .. err, 0) end
 
   local saved = {state.passed, state.failed, state.env, state.eof, state.hinted, state.number}
   state.passed, state.failed, state.env = 0, 0, env
@@ -684,10 +701,14 @@ function lesson(n)
     if x.number > num then nexts = x break end
   end
   if not S.auto then
+    -- A learner at a terminal gets the lesson's variables as globals; a global
+    -- they (or a program) set themselves is never replaced, only one that an
+    -- earlier lesson handed over.
     local names = {}
-    for k, v in pairs(env) do
-      if type(k) == "string" then
+    for k, v in pairs(S.terminal and env or {}) do
+      if type(k) == "string" and (rawget(_G, k) == nil or handed[k]) then
         rawset(_G, k, v)
+        handed[k] = true
         names[#names + 1] = k
       end
     end
@@ -704,32 +725,40 @@ function lesson(n)
   return passed, failed
 end
 
+__lesson_run = run_lesson
+
+function lesson(n)
+  run_lesson(n)
+end
+
 -- ------------------------------------------------------------ help entries
 
 if __doc then
   __doc(say, {name = "say", signature = "say(text, ...)",
-    text = "Narration of a lesson: prints text (a string, or {en = ..., zh = ...} picked "
-        .. "by --lang / NNSCOPE_LANG), wrapped; extra arguments go through string.format.",
+    text = "Narration of a lesson: prints text (a string, or {en = ..., zh = ...} picked\n"
+        .. "by --lang or NNSCOPE_LANG), wrapped to the terminal; extra arguments go\n"
+        .. "through string.format.",
     example = 'say({en = "The loss is %.4f", zh = "损失是 %.4f"}, 0.25)'})
   __doc(pause, {name = "pause", signature = "pause()",
-    text = "Waits until the learner presses Enter (or space in the window). Lines typed "
-        .. "meanwhile run as Lua. Returns at once with --auto."})
+    text = "Waits until the learner presses Enter (or space in the window). Lines typed\n"
+        .. "meanwhile run as Lua in the lesson's variables. Returns at once with --auto."})
   __doc(check, {name = "check", signature = "check(condition, hint [, ok_text])",
-    text = "A checkpoint: prints a tick when condition holds, else a cross and the hint. "
-        .. "With --auto a failed checkpoint makes nnscope exit with a non-zero status."})
+    text = "A checkpoint: prints a tick (and ok_text) when condition holds, else a cross\n"
+        .. "and the hint. With --auto a failed checkpoint makes nnscope exit non-zero."})
   __doc(try, {name = "try",
     signature = "try{prompt, check = function(v) ... end, answer = \"...\", hint = ...}",
-    text = "Lets the learner type an expression until check(value) holds; an error is "
-        .. "shown with the hint and the lesson goes on. An empty line shows the answer. "
-        .. "With --auto, answer (or the list answers) is typed instead.",
-    example = 'try{{en = "Type 6 * 7"}, check = function(v) return v == 42 end, '
-        .. 'answer = "6 * 7"}'})
+    text = "Lets the learner type an expression until check(value) holds; an error is\n"
+        .. "shown with the hint and the lesson goes on. An empty line shows the answer.\n"
+        .. "With --auto, answer (or each of the list answers, in order) is typed instead.",
+    example = 'try{{en = "Type 6 * 7"}, check = function(v) return v == 42 end,\n'
+        .. '    answer = "6 * 7"}'})
   __doc(quick, {name = "quick", signature = "quick(full, short)",
-    text = "`short` when lessons run shortened (with --auto, or NNSCOPE_LESSON_QUICK=1; "
-        .. "NNSCOPE_LESSON_QUICK=0 gives full sizes even with --auto), else `full`.",
+    text = "short when lessons run shortened (with --auto, or NNSCOPE_LESSON_QUICK=1;\n"
+        .. "NNSCOPE_LESSON_QUICK=0 gives the full sizes even with --auto), else full.",
     example = "local n = quick(60000, 5000)"})
   __doc(lesson, {name = "lesson", signature = "lesson(n)",
-    text = "Runs lesson n (from lessons/). With no argument, lists them like lessons().",
+    text = "Runs lesson n (from lessons/). With no argument, lists them like lessons().\n"
+        .. "From the shell: nnscope --lesson n [--lang zh] [--auto].",
     example = "lesson(1)"})
   __doc(lessons, {name = "lessons", signature = "lessons()",
     text = "Lists the lessons with their titles."})
@@ -738,10 +767,10 @@ if __doc then
   __doc(language, {name = "language", signature = "language([\"en\" | \"zh\"])",
     text = "Returns the lesson language, or sets it."})
   __doc(watch, {name = "watch", signature = "watch(model [, panel])",
-    text = "Shows model in the window (and the panel named) when a window can open; "
+    text = "Shows model in the window (and the panel named) when a window can open;\n"
         .. "returns whether it did."})
   __doc(snap, {name = "snap", signature = "snap(name [, panel])",
-    text = "Saves a PNG of the window as lessonNN_name.png in $NNSCOPE_LESSON_SNAPSHOTS "
+    text = "Saves a PNG of the window as lessonNN_name.png in $NNSCOPE_LESSON_SNAPSHOTS\n"
         .. "when that is set."})
 end
 
@@ -756,19 +785,21 @@ end
 
 if __doc then
   __doc(demo, {name = "demo", signature = "demo(code)",
-    text = "Prints code as if typed at the prompt, runs it in the lesson's variables and "
+    text = "Prints code as if typed at the prompt, runs it in the lesson's variables and\n"
         .. "prints the result as the REPL does; returns the results (nil after an error).",
     example = 'demo("nn.tensor{{1, 2}, {3, 4}}:sum()")'})
   __doc(ascii, {name = "ascii", signature = "ascii(image [, {signed = true}])",
-    text = "Draws a 2-D tensor (an image, or a unit's 784 weights) in the terminal; "
+    text = "Draws a 2-D tensor (an image, or a unit's 784 weights) in the terminal;\n"
         .. "signed: blue positive, orange negative."})
   __doc(plot, {name = "plot", signature = "plot({{name =, ys =, xs =}, ...} [, opts])",
-    text = "A character plot of one or more series; opts: title, xlabel, ylabel, logy, "
+    text = "A character plot of one or more series; opts: title, xlabel, ylabel, logy,\n"
         .. "width, height.",
     example = 'plot({name = "loss", ys = {1, 0.5, 0.3, 0.2}})'})
   __doc(approx, {name = "approx", signature = "approx(a, b [, tol = 1e-4])",
-    text = "Whether numbers a and b agree within tol (relative to the larger, or absolute "
-        .. "below 1)."})
+    text = "Whether numbers a and b agree within tol (relative to the larger of them,\n"
+        .. "absolute below 1)."})
   __doc(fashion_classes, {name = "fashion_classes", signature = "fashion_classes()",
     text = "The names of Fashion-MNIST's ten classes, label 0 first."})
+  __doc(window, {name = "window", signature = "window()",
+    text = "Whether the window can be used (not --headless, a display, viz.show there)."})
 end

@@ -1,8 +1,8 @@
 /* repl/lesson.c — the lesson runner's C side: finds lessons/ and loads its
 ** library (lessons/lib.lua, where say, pause, check, try, lesson and lessons
 ** are written), and gives that library what only C can do: read a line the
-** way the REPL does (the window stays alive meanwhile, space in the window
-** goes on), the command-line settings, and the list of lesson files. */
+** way the REPL does (the window stays alive meanwhile, and space in the window
+** goes on like Enter), the command-line settings, and the list of lesson files. */
 #include "shell.h"
 
 #include <dirent.h>
@@ -13,30 +13,22 @@
 #include <unistd.h>
 
 #include "nn/datasets.h"
+#include "viz/viz.h"
 
 #define LIB_NAME "lib.lua"
 
-static volatile int waiting;        /* pause() waits for the learner */
-static volatile int go_on;          /* the window said: go on */
+static int paused_before;            /* the window's pause state when pause() began */
 
 /* ------------------------------------------------------------- the window */
 
-int repl_lesson_waiting(void)
-{
-    return waiting;
-}
-
-void repl_lesson_go_on(void)
-{
-    if (waiting)
-        go_on = 1;
-}
-
+/* Space in the window toggles its training pause (viz/window.c). While a
+** lesson waits in pause() no training runs, so a toggle there means "go on":
+** the state is put back and the wait ends. */
 static int window_said_go_on(void)
 {
-    if (!go_on)
+    if (viz_paused() == paused_before)
         return 0;
-    go_on = 0;
+    viz_set_paused(paused_before);
     return 1;
 }
 
@@ -50,10 +42,8 @@ static int host_read(lua_State *L)
     int pausing = lua_toboolean(L, 2);
     char *line = NULL;
     fflush(stdout);
-    waiting = pausing;
-    go_on = 0;
+    paused_before = viz_paused();
     int r = repl_read_line(L, prompt, &line, pausing ? window_said_go_on : NULL);
-    waiting = 0;
     switch (r) {
     case REPL_READ_LINE:
         lua_pushstring(L, line);
@@ -137,7 +127,7 @@ static int lessons_missing(lua_State *L)
 
 static void define_missing(lua_State *L, const char *why)
 {
-    static const char *const names[] = {"lesson", "lessons", NULL};
+    static const char *const names[] = {"lesson", "lessons", "__lesson_run", NULL};
     for (int i = 0; names[i]; i++) {
         lua_pushstring(L, why);
         lua_pushcclosure(L, lessons_missing, 1);
@@ -195,7 +185,7 @@ void repl_open_lessons(lua_State *L)
 
 int repl_run_lesson(lua_State *L, const char *n)
 {
-    lua_getglobal(L, "lesson");
+    lua_getglobal(L, "__lesson_run");       /* lesson(n), returning the counts */
     lua_pushstring(L, n);
     int status = repl_docall(L, 1, 2);
     if (repl_report(L, status, 1) != LUA_OK)

@@ -982,9 +982,37 @@ static int model_count_params(lua_State *L)
 
 /* ------------------------------------------------------------------ summary */
 
-static void print_row(const char *a, const char *b, const char *c)
+/* Print one table row: each cell wrapped within its column at spaces, as Keras 2's
+** summary wraps long names ("max_pooling2d (MaxPooling2D)" spans two lines). */
+static void print_row(int n, const char *const *cells, const int *widths)
 {
-    printf(" %-28s%-26s%-10s\n", a, b, c);
+    const char *rest[4];
+    for (int c = 0; c < n; c++)
+        rest[c] = cells[c];
+    for (int more = 1; more;) {
+        more = 0;
+        char line[256];
+        size_t at = 0;
+        for (int c = 0; c < n; c++) {
+            int room = widths[c] - 1;
+            size_t len = strlen(rest[c]), take = len;
+            if ((int)len > room) {
+                take = (size_t)room;
+                for (size_t k = (size_t)room; k > 0; k--)
+                    if (rest[c][k] == ' ') {
+                        take = k;
+                        break;
+                    }
+            }
+            at += (size_t)snprintf(line + at, sizeof line - at, " %-*.*s", room, (int)take,
+                                   rest[c]);
+            rest[c] += take;
+            while (*rest[c] == ' ')
+                rest[c]++;
+            more = more || *rest[c];
+        }
+        printf("%s\n", line);
+    }
 }
 
 static void thousands(char *buf, size_t len, size_t n)
@@ -1001,29 +1029,67 @@ static void thousands(char *buf, size_t len, size_t n)
 }
 
 /* Keras 2's model.summary() table. */
+/* The "Connected to" cell of a functional model's row: ['dense[0][0]', ...] */
+static void connections(const nn_model *m, int i, char *buf, size_t len)
+{
+    size_t at = (size_t)snprintf(buf, len, "[");
+    for (int k = 0; k < m->nodes[i].n_in && at < len; k++) {
+        int src = m->nodes[i].in[k];
+        char name[64];
+        if (src < 0)
+            snprintf(name, sizeof name, "input_%d", -src);
+        else
+            snprintf(name, sizeof name, "%s", m->nodes[src].layer->name);
+        at += (size_t)snprintf(buf + at, len - at, "%s'%s[0][0]'", k ? ", " : "", name);
+    }
+    if (at < len)
+        snprintf(buf + at, len - at, "]");
+}
+
+/* Keras 2's model.summary() table; functional models get Keras's "Connected to"
+** column and a row per input. */
 static int model_summary(lua_State *L)
 {
     nn_model *m = repl_model_check(L, 1);
     push_model_table(L, 1);
     lua_getfield(L, -1, "name");
-    const char *line = "_________________________________________________________________";
-    const char *dline = "=================================================================";
+    int functional = !m->sequential;
+    static const int seq_widths[3] = {29, 26, 10}, fun_widths[4] = {32, 22, 12, 32};
+    const int *w = functional ? fun_widths : seq_widths;
+    int ncol = functional ? 4 : 3, total_width = functional ? 98 : 65;
+    char line[128], dline[128];
+    memset(line, '_', (size_t)total_width);
+    memset(dline, '=', (size_t)total_width);
+    line[total_width] = dline[total_width] = '\0';
     nn_error err;
     int built = nn_model_build(m, &err) == NN_OK;
     printf("Model: \"%s\"\n%s\n", lua_tostring(L, -1), line);
-    print_row("Layer (type)", "Output Shape", "Param #");
+    const char *head[4] = {"Layer (type)", "Output Shape", "Param #", "Connected to"};
+    print_row(ncol, head, w);
     printf("%s\n", dline);
+    for (int k = 0; functional && k < m->n_inputs; k++) {
+        char name[64], shape[96];
+        snprintf(name, sizeof name, "input_%d (InputLayer)", k + 1);
+        nn_shape_str(shape, sizeof shape, &m->input_shape[k]);
+        char bracketed[100];
+        snprintf(bracketed, sizeof bracketed, "[%s]", shape);
+        const char *cells[4] = {name, bracketed, "0", "[]"};
+        print_row(ncol, cells, w);
+        printf("\n");
+    }
     size_t total = 0, trainable = 0;
     for (int i = 0; i < m->n_nodes; i++) {
         nn_layer *l = m->nodes[i].layer;
-        char name[128], shape[96] = "multiple", params[32];
+        char name[128], shape[96] = "multiple", params[32], conn[256];
         snprintf(name, sizeof name, "%s (%s)", l->name, l->ops->type);
         if (l->built)
             nn_shape_str(shape, sizeof shape, &l->out_shape);
         snprintf(params, sizeof params, "%zu", nn_layer_param_count(l));
-        print_row(name, shape, params);
+        connections(m, i, conn, sizeof conn);
+        const char *cells[4] = {name, shape, params, conn};
+        print_row(ncol, cells, w);
         if (i + 1 < m->n_nodes)
-            printf("%65s\n", "");
+            printf("\n");
         for (int k = 0; k < l->n_params; k++) {
             total += l->params[k].value->size;
             if (l->params[k].trainable)

@@ -200,7 +200,8 @@ static int pmain(lua_State *L)
         return 0;
     if (o.script && !run_script(L, argc, argv, o.script))
         return 0;
-    if (lesson && !repl_run_lesson(L, lesson))
+    /* a lesson stopped (Ctrl-C, an error) leaves a learner at the prompt */
+    if (lesson && !repl_run_lesson(L, lesson) && !interactive)
         return 0;
     if (interactive) {
         if (isatty(STDIN_FILENO))

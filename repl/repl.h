@@ -50,14 +50,6 @@ void repl_set_idle_hook(void (*fn)(void *ud), void *ud);
 ** plainly on stdout while a command runs. */
 void repl_print_above(const char *msg);
 
-/* ---------------------------------------------------------------- lessons */
-
-/* Non-zero while a lesson waits in pause() for the learner to go on. While it
-** does, the window should call repl_lesson_go_on() when space is pressed:
-** pause() then returns as if Enter was pressed in the terminal. */
-int repl_lesson_waiting(void);
-void repl_lesson_go_on(void);
-
 /* ---------------------------------------------------------- documentation */
 
 /* Register documentation for help(). The value at stack index `obj_index`

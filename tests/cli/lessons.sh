@@ -190,6 +190,62 @@ NNSCOPE_HOME=$tmp/home run_cmd "" --headless --lesson 2
 check "end of input at a pause lets the lesson finish with its scripted answers" \
     eval 'has "$out" "got 42" && [ "$rc" -eq 0 ]'
 
+# Space in a real window (Xvfb) goes on at a pause; skipped without Xvfb or XTest.
+mkdir -p "$tmp/winhome/data" "$tmp/winhome/lessons"
+cp lessons/lib.lua "$tmp/winhome/lessons/"
+cat >"$tmp/winhome/lessons/01_window.lua" <<'EOF'
+-- en: The window goes on
+-- zh: 窗口继续
+local m = nn.Sequential{nn.Dense{4, input_dim = 2, activation = "relu"}, nn.Dense{2}}
+print("watch:", watch(m, "network"))
+print("waiting")
+pause()
+print("went on")
+EOF
+if command -v python3 >/dev/null; then
+    python3 tests/cli/lesson_window.py "$NNSCOPE" "$tmp/winhome"
+else
+    echo "SKIP lessons.sh: space in the window goes on at pause() (no python3)"
+fi
+
+# At a terminal (tmux) a finished lesson hands its variables to the learner, but
+# never replaces a global the learner set; Enter at the terminal goes on.
+cat >"$tmp/home/lessons/03_globals.lua" <<'EOF'
+-- en: A lesson that leaves variables
+-- zh: 一课留下变量的课
+mine = "from the lesson"
+fresh = 42
+pause()
+EOF
+if command -v tmux >/dev/null; then
+    sock="nnscope-lessons-$$"
+    tmux -L "$sock" new-session -d -x 120 -y 40 \
+        "NNSCOPE_HOME=$tmp/home NNSCOPE_NO_HISTORY=1 $NNSCOPE --headless"
+    screen() { tmux -L "$sock" capture-pane -p -S -100; }
+    wait_screen() {   # wait_screen PATTERN (grep -E): up to 10 s
+        for _ in $(seq 100); do
+            screen | grep -qE -- "$1" && return 0
+            sleep 0.1
+        done
+        return 1
+    }
+    wait_screen "^>" &&
+        tmux -L "$sock" send-keys 'mine = "the learner'"'"'s"' Enter 'lesson(3)' Enter &&
+        wait_screen "\\[Enter\\] >" && tmux -L "$sock" send-keys Enter &&
+        wait_screen "Lesson 3 done" &&
+        tmux -L "$sock" send-keys 'print(mine, fresh)' Enter
+    wait_screen "the learner's +42"
+    got=$?
+    out=$(screen)
+    err=""
+    rc=$got
+    tmux -L "$sock" kill-server 2>/dev/null
+    check "at a terminal the lesson's new variables are handed over, the learner's kept" \
+        eval '[ "$got" -eq 0 ] && has "$out" "variables are yours now: fresh"'
+else
+    echo "SKIP lessons.sh: variables handed over at a terminal (no tmux)"
+fi
+
 # Without lessons/ anywhere the runner says where it looked.
 mkdir -p "$tmp/alone/bin"
 cp "$NNSCOPE" "$tmp/alone/bin/nnscope"

@@ -151,7 +151,8 @@ check "an unknown option is refused" \
     eval '[ "$rc" -eq 1 ] && has "$err" "unknown option" && has "$err" "usage:"'
 
 run_cmd "" --headless --lesson 2 --lang=zh --auto -e 'print("ok")'
-check "--headless, --lesson, --lang, --auto are accepted" test "$out" = "ok" -a "$rc" -eq 0
+check "--headless, --lesson, --lang, --auto are accepted (-e first, then the lesson)" \
+    eval '[ "$(head -n 1 <<<"$out")" = "ok" ] && has "$out" "第 2 课完成" && [ "$rc" -eq 0 ]'
 
 run_cmd "" -e
 check "-e without a chunk is refused" eval '[ "$rc" -eq 1 ] && has "$err" "needs a Lua chunk"'
