@@ -168,11 +168,10 @@ static const char generator_source[] =
 static const char *const docs[][4] = {
     {"preprocessing.random_shift",
      "nn.preprocessing.random_shift(x, {width = 0, height = 0, seed = nil})",
-     "Each image of a batch x (N, H, W, C) or (N, H, W) moved by its own random\n"
-     "whole number of pixels, up to width * W sideways and height * H up or down\n"
-     "(a range of 1 or more is pixels), the uncovered border filled with 0, as\n"
-     "Keras's width_shift_range / height_shift_range with fill_mode \"constant\".\n"
-     "Returns a new float32 tensor; seed makes it repeatable.",
+     "Each image of x (N, H, W, C) or (N, H, W) moved by its own random whole number of\n"
+     "pixels, up to width * W sideways and height * H up or down (1 or more: pixels), zeros\n"
+     "filling in, as Keras's width/height_shift_range with fill_mode \"constant\". Returns a\n"
+     "new float32 tensor; seed makes it repeatable.",
      "local x = nn.rand{4, 28, 28, 1}\n"
      "local shifted = nn.preprocessing.random_shift(x, {width = 0.1, height = 0.1, seed = 1})"},
     {"preprocessing.random_flip", "nn.preprocessing.random_flip(x, {seed = nil})",
@@ -183,11 +182,10 @@ static const char *const docs[][4] = {
     {"preprocessing.ImageDataGenerator",
      "nn.preprocessing.ImageDataGenerator{width_shift_range = 0, height_shift_range = 0,\n"
      "                                     horizontal_flip = false}",
-     "Keras's augmenting generator (shifts and flips only). gen:flow(x, y,\n"
-     "{batch_size = 32, shuffle = true, seed = nil}) gives an endless flow of\n"
-     "augmented batches: flow:next() returns x_batch, y_batch; #flow is the\n"
-     "batches per pass over the data. model:fit(flow, {epochs = ...}) trains on\n"
-     "it (#flow steps per epoch unless steps_per_epoch says otherwise).",
+     "Keras's augmenting generator (shifts, flips). gen:flow(x, y, {batch_size = 32, shuffle\n"
+     "= true, seed = nil}) is an endless flow of augmented batches: flow:next() returns\n"
+     "x_batch, y_batch and #flow the batches per pass, so model:fit(flow, {epochs = ...})\n"
+     "trains on it.",
      "local x, y = nn.rand{64, 8, 8, 1}, nn.zeros{64}\n"
      "local gen = nn.preprocessing.ImageDataGenerator{width_shift_range = 0.1,\n"
      "                                                horizontal_flip = true}\n"

@@ -460,17 +460,10 @@ static const doc_entry model_docs[] = {
      "                  initial_epoch = 0, steps_per_epoch = nil, callbacks = nil,\n"
      "                  class_weight = nil}])\n"
      "model:fit(generator [, {epochs = 1, steps_per_epoch = nil, ...}])",
-     "Trains for `epochs` passes over shuffled batches; validation_split holds out\n"
-     "the last rows (or give validation_data = {x_val, y_val}). verbose: 0 silent, 1 a\n"
-     "bar (the default on a terminal), 2 a line per epoch. callbacks: tables with\n"
-     "on_epoch_end(self, epoch, logs) and the like. class_weight = {[0] = w0, [1] =\n"
-     "w1, ...} multiplies each sample's loss by its class's weight (the class is\n"
-     "the label, or the argmax of a one-hot row); the loss shown is then\n"
-     "sum(w * loss) / batch size, as Keras. A generator is a function (or an\n"
-     "iterator) returning x_batch, y_batch on each call and nil at the end of the\n"
-     "data, or a table with :next() (as a flow of ImageDataGenerator); an epoch is\n"
-     "steps_per_epoch batches (#generator for a table with __len), or lasts until\n"
-     "the generator returns nil. Returns a History.",
+     "Trains `epochs` passes over shuffled batches (validation_split: the last rows held\n"
+     "out, or validation_data = {x_val, y_val}); verbose 0/1/2; callbacks: on_epoch_end etc.\n"
+     "class_weight = {[0] = w0, ...} scales each sample's loss by its class's weight. A\n"
+     "generator: a function or :next() table giving x, y (nil ends an epoch). Returns a History.",
      "local x, y = nn.datasets.iris.load_data()\n"
      "local model = nn.Sequential{nn.Dense{3, activation = \"softmax\", input_dim = 4}}\n"
      "model:compile{optimizer = \"adam\", loss = \"sparse_categorical_crossentropy\"}\n"
