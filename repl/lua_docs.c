@@ -461,15 +461,25 @@ static const doc_entry model_docs[] = {
     {"Model:fit",
      "model:fit(x, y [, {epochs = 1, batch_size = 32, validation_split = 0,\n"
      "                  validation_data = nil, shuffle = true, verbose = auto,\n"
-     "                  initial_epoch = 0, steps_per_epoch = nil, callbacks = nil}])",
-     "Trains for `epochs` passes over shuffled batches; validation_split holds out\n"
-     "the last rows (or give validation_data = {x_val, y_val}). verbose: 0 silent, 1 a\n"
-     "bar (the default on a terminal), 2 a line per epoch. callbacks: tables with\n"
-     "on_epoch_end(self, epoch, logs) and the like. Returns a History.",
+     "                  initial_epoch = 0, steps_per_epoch = nil, callbacks = nil,\n"
+     "                  class_weight = nil}])\n"
+     "model:fit(generator [, {epochs = 1, steps_per_epoch = nil, ...}])",
+     "Trains `epochs` passes over shuffled batches (validation_split: the last rows held\n"
+     "out, or validation_data = {x_val, y_val}); verbose 0/1/2; callbacks: on_epoch_end etc.\n"
+     "class_weight = {[0] = w0, ...} scales each sample's loss by its class's weight. A\n"
+     "generator: a function or :next() table giving x, y (nil ends an epoch). Returns a History.",
      "local x, y = nn.datasets.iris.load_data()\n"
      "local model = nn.Sequential{nn.Dense{3, activation = \"softmax\", input_dim = 4}}\n"
      "model:compile{optimizer = \"adam\", loss = \"sparse_categorical_crossentropy\"}\n"
-     "local history = model:fit(x, y, {epochs = 3, batch_size = 16, verbose = 0})"},
+     "local history = model:fit(x, y, {epochs = 3, batch_size = 16, verbose = 0,\n"
+     "                                 class_weight = {[0] = 1, [1] = 2, [2] = 1}})\n"
+     "local i = 0\n"
+     "local function batches()     -- a generator: 15 rows at a time, nil at the end\n"
+     "  i = i + 1\n"
+     "  if i > 10 then i = 0; return nil end\n"
+     "  return x:slice(15 * i - 14, 15 * i), y:slice(15 * i - 14, 15 * i)\n"
+     "end\n"
+     "model:fit(batches, {epochs = 2, verbose = 0})"},
     {"Model:evaluate", "model:evaluate(x, y [, {batch_size = 32, verbose = auto}])",
      "The loss and then each compiled metric on x, y in inference mode, as several\n"
      "values. verbose = 1 (the default on a terminal) shows a progress bar.",

@@ -453,7 +453,7 @@ static int history_tostring(lua_State *L)
 
 static const char *const fit_options[] = {
     "epochs", "batch_size", "validation_split", "validation_data", "shuffle", "verbose",
-    "initial_epoch", "steps_per_epoch", "callbacks", NULL,
+    "initial_epoch", "steps_per_epoch", "callbacks", "class_weight", NULL,
 };
 
 /* Turn a stop or an error of the core into Lua: Ctrl-C returns normally with
@@ -485,62 +485,210 @@ static int train_hook_failed(lua_State *L, fit_ctx *c, const nn_error *err)
     return luaL_error(L, "%s", err->msg);
 }
 
-static int model_fit(lua_State *L)
+/* Keras's class_weight: a table {[0] = w0, [1] = w1, ...} with keys 0..n-1, read
+** into a float array owned by a userdata pushed on the stack. */
+static const float *read_class_weight(lua_State *L, int o, int *n)
 {
-    nn_model *m = repl_model_check(L, 1);
-    nn_tensor *x = repl_tensor_from_arg(L, 2, "argument #2 to 'fit'");
-    nn_tensor *y = repl_tensor_from_arg(L, 3, "argument #3 to 'fit'");
-    int o = 4;
+    *n = 0;
+    if (lua_isnoneornil(L, o) || lua_getfield(L, o, "class_weight") == LUA_TNIL) {
+        if (!lua_isnoneornil(L, o))
+            lua_pop(L, 1);
+        return NULL;
+    }
+    int t = lua_gettop(L);
+    if (!lua_istable(L, t))
+        luaL_error(L, "fit: class_weight must be a table {[0] = w0, [1] = w1, ...}, not %s",
+                   luaL_typename(L, t));
+    int count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        if (!lua_isinteger(L, -2) || !lua_isnumber(L, -1))
+            luaL_error(L, "fit: class_weight must map class indices (0, 1, ...) to numbers");
+        lua_pop(L, 1);
+        count++;
+    }
+    float *w = lua_newuserdatauv(L, (size_t)(count > 0 ? count : 1) * sizeof *w, 0);
+    for (int c = 0; c < count; c++) {
+        if (lua_geti(L, t, c) == LUA_TNIL)
+            luaL_error(L, "fit: class_weight must have the keys 0 to %d (one less than the "
+                       "number of classes), but has no weight for class %d", count - 1, c);
+        w[c] = (float)lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+    if (count == 0)
+        luaL_error(L, "fit: class_weight is empty");
+    *n = count;
+    return w;
+}
+
+/* The options fit takes with arrays and with a generator alike, from the
+** table at o (which stays on the stack, as do what the options refer to). */
+static void read_fit_options(lua_State *L, int o, nn_fit_options *opt, fit_ctx *c)
+{
     if (!lua_isnoneornil(L, o))
         luaL_checktype(L, o, LUA_TTABLE);
     repl_check_options(L, o, "fit", fit_options, 0);
-    nn_fit_options opt = nn_fit_defaults();
-    opt.epochs = (int)repl_opt_integer(L, o, "fit", "epochs", 1);
-    opt.batch_size = (int)repl_opt_integer(L, o, "fit", "batch_size", 32);
-    opt.validation_split = repl_opt_number(L, o, "fit", "validation_split", 0.0);
-    opt.shuffle = repl_opt_boolean(L, o, "fit", "shuffle", 1);
-    opt.initial_epoch = (int)repl_opt_integer(L, o, "fit", "initial_epoch", 0);
-    opt.steps_per_epoch = (int)repl_opt_integer(L, o, "fit", "steps_per_epoch", 0);
-    fit_ctx c;
-    memset(&c, 0, sizeof c);
-    c.L = L;
-    c.m = m;
-    c.verbose = (int)repl_opt_integer(L, o, "fit", "verbose", default_verbose());
+    *opt = nn_fit_defaults();
+    opt->epochs = (int)repl_opt_integer(L, o, "fit", "epochs", 1);
+    opt->batch_size = (int)repl_opt_integer(L, o, "fit", "batch_size", 32);
+    opt->validation_split = repl_opt_number(L, o, "fit", "validation_split", 0.0);
+    opt->shuffle = repl_opt_boolean(L, o, "fit", "shuffle", 1);
+    opt->initial_epoch = (int)repl_opt_integer(L, o, "fit", "initial_epoch", 0);
+    opt->steps_per_epoch = (int)repl_opt_integer(L, o, "fit", "steps_per_epoch", 0);
+    opt->class_weight = read_class_weight(L, o, &opt->n_class_weight);
+    memset(c, 0, sizeof *c);
+    c->L = L;
+    c->m = repl_model_check(L, 1);
+    c->verbose = (int)repl_opt_integer(L, o, "fit", "verbose", default_verbose());
     if (!lua_isnoneornil(L, o) && lua_getfield(L, o, "validation_data") != LUA_TNIL) {
         int vd = lua_gettop(L);
         luaL_argexpected(L, lua_istable(L, vd), vd, "validation_data = {x_val, y_val}");
         lua_geti(L, vd, 1);
-        opt.val_x = repl_tensor_from_arg(L, -1, "validation_data[1]");
+        opt->val_x = repl_tensor_from_arg(L, -1, "validation_data[1]");
         lua_geti(L, vd, 2);
-        opt.val_y = repl_tensor_from_arg(L, -1, "validation_data[2]");
+        opt->val_y = repl_tensor_from_arg(L, -1, "validation_data[2]");
     }
     if (!lua_isnoneornil(L, o) && lua_getfield(L, o, "callbacks") != LUA_TNIL) {
         luaL_argexpected(L, lua_istable(L, -1), lua_gettop(L), "callbacks = {cb, ...}");
-        c.callbacks = lua_gettop(L);
+        c->callbacks = lua_gettop(L);
     }
-    opt.callback = fit_callback;
-    opt.ud = &c;
+    opt->callback = fit_callback;
+    opt->ud = c;
+}
+
+/* A Lua generator as the core's source of batches: gen() or gen:next() gives
+** x, y (tensors or tables of numbers), or nil at the end of the data. The
+** batch stays on the Lua stack above `base` until the next call. */
+typedef struct lua_source {
+    fit_ctx *c;
+    int gen, method;        /* stack index of the generator; call gen:next() */
+    int base;               /* stack top before a batch */
+} lua_source;
+
+/* In protected mode: (gen, method) -> x, y as tensors, or nothing at the end. */
+static int call_generator(lua_State *L)
+{
+    int method = lua_toboolean(L, 2);
+    lua_settop(L, 1);
+    if (method) {
+        lua_getfield(L, 1, "next");
+        lua_pushvalue(L, 1);
+    } else {
+        lua_pushvalue(L, 1);
+    }
+    lua_call(L, method, 2);
+    if (lua_isnil(L, 2))
+        return 0;
+    if (lua_isnil(L, 3))
+        return luaL_error(L, "it gave x but no y (return x_batch, y_batch, or nil at the end)");
+    nn_tensor *x = repl_tensor_from_arg(L, 2, "the generator's x");
+    if (x && lua_gettop(L) > 3)
+        lua_replace(L, 2);
+    nn_tensor *y = repl_tensor_from_arg(L, 3, "the generator's y");
+    if (y && lua_gettop(L) > 3)
+        lua_replace(L, 3);
+    return 2;
+}
+
+static nn_status lua_source_next(void *ud, const nn_tensor **x, const nn_tensor **y,
+                                 nn_error *err)
+{
+    lua_source *s = ud;
+    lua_State *L = s->c->L;
+    lua_settop(L, s->base);
+    lua_pushcfunction(L, call_generator);
+    lua_pushvalue(L, s->gen);
+    lua_pushboolean(L, s->method);
+    if (lua_pcall(L, 2, 2, 0) != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        if ((msg && strstr(msg, "interrupted!")) || repl_interrupted()) {
+            s->c->interrupted = 1;
+            nn_error_clear(err);
+            return NN_ESTOP;
+        }
+        return nn_error_set(err, NN_EARG, "fit: the generator failed: %s", msg ? msg : "error");
+    }
+    *x = repl_tensor_test(L, -2);
+    *y = repl_tensor_test(L, -1);
+    return NN_OK;
+}
+
+/* Everything of fit after its options are read: on_train_begin, the loop in
+** the core (over arrays when src is NULL, else over the generator), Ctrl-C or
+** errors, on_train_end; leaves the History on the stack (and in model.history). */
+static int run_fit(lua_State *L, fit_ctx *c, nn_fit_options *opt, const nn_tensor *x,
+                   const nn_tensor *y, lua_source *src, int steps)
+{
+    nn_model *m = c->m;
     int first_epoch = m->history.n_epochs;
     nn_error err;
     nn_error_clear(&err);
-    if (c.callbacks) {
+    if (c->callbacks) {
         nn_fit_event ev = {0};
-        set_callback_model(L, c.callbacks, 1);
-        if (run_callbacks(&c, "on_train_begin", -1, &ev, &err))
-            return train_hook_failed(L, &c, &err);
+        set_callback_model(L, c->callbacks, 1);
+        if (run_callbacks(c, "on_train_begin", -1, &ev, &err))
+            return train_hook_failed(L, c, &err);
     }
-    nn_status st = nn_model_fit(m, x, y, &opt, &err);
-    finish_fit(L, &c, st, &err);
-    c.interrupted = 0;
-    if (run_train_end(&c, first_epoch, &err))
-        return train_hook_failed(L, &c, &err);
-    int steps = opt.batch_size > 0 ? (x->shape[0] + opt.batch_size - 1) / opt.batch_size : 0;
-    push_history(L, &m->history, first_epoch, opt.epochs, steps);
+    int top = lua_gettop(L);
+    nn_status st;
+    if (src) {
+        src->base = top;
+        st = nn_model_fit_source(m, lua_source_next, src, opt, &err);
+    } else {
+        st = nn_model_fit(m, x, y, opt, &err);
+    }
+    lua_settop(L, top);
+    finish_fit(L, c, st, &err);
+    c->interrupted = 0;
+    if (run_train_end(c, first_epoch, &err))
+        return train_hook_failed(L, c, &err);
+    push_history(L, &m->history, first_epoch, opt->epochs, steps);
     push_model_table(L, 1);
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, "history");
     lua_pop(L, 1);
     return 1;
+}
+
+/* model:fit(gen, {epochs = ..., steps_per_epoch = ...}): gen is a function or
+** iterator giving x, y per call (nil at the end), or a table with :next() (its
+** #gen, through __len, is the default steps_per_epoch, as a Keras Sequence). */
+static int fit_generator(lua_State *L, int method)
+{
+    nn_fit_options opt;
+    fit_ctx c;
+    read_fit_options(L, 3, &opt, &c);
+    if (opt.validation_split > 0.0)
+        return luaL_error(L, "fit: validation_split needs arrays; with a generator give "
+                          "validation_data = {x_val, y_val}");
+    if (opt.steps_per_epoch == 0 && method && luaL_getmetafield(L, 2, "__len") != LUA_TNIL) {
+        lua_pop(L, 1);
+        opt.steps_per_epoch = (int)luaL_len(L, 2);
+    }
+    lua_source src = {&c, 2, method, 0};
+    return run_fit(L, &c, &opt, NULL, NULL, &src, opt.steps_per_epoch);
+}
+
+static int model_fit(lua_State *L)
+{
+    repl_model_check(L, 1);
+    if (lua_isfunction(L, 2))
+        return fit_generator(L, 0);
+    if (lua_istable(L, 2)) {
+        int next = lua_getfield(L, 2, "next");
+        lua_pop(L, 1);
+        if (next == LUA_TFUNCTION)
+            return fit_generator(L, 1);
+    }
+    /* room for the options at 4 before the arguments convert to tensors */
+    lua_settop(L, lua_gettop(L) > 4 ? lua_gettop(L) : 4);
+    nn_tensor *x = repl_tensor_from_arg(L, 2, "argument #2 to 'fit'");
+    nn_tensor *y = repl_tensor_from_arg(L, 3, "argument #3 to 'fit'");
+    nn_fit_options opt;
+    fit_ctx c;
+    read_fit_options(L, 4, &opt, &c);
+    int steps = opt.batch_size > 0 ? (x->shape[0] + opt.batch_size - 1) / opt.batch_size : 0;
+    return run_fit(L, &c, &opt, x, y, NULL, steps);
 }
 
 /* ------------------------------------------------------ evaluate, predict */
