@@ -497,7 +497,8 @@ static nn_status model_loss(nn_model *m, const nn_tensor *y, int grad, double *l
     if (grad && st == NN_OK)
         st = nn_tensor_ensure(&out->grad, out->out->ndim, out->out->shape, err);
     if (st == NN_OK)
-        st = nn_loss_compute(&m->loss, pred, y, m->fused, grad ? out->grad : NULL, loss, err);
+        st = nn_loss_compute_weighted(&m->loss, pred, y, m->fused, grad ? m->sample_weight : NULL,
+                                      grad ? out->grad : NULL, loss, err);
     if (st != NN_OK) {
         /* the loss names itself; add which layer's output it was comparing with */
         return st;
@@ -623,12 +624,24 @@ static void batch_metrics(nn_model *m, const nn_tensor *y, double *results)
 nn_status nn_model_train_on_batch(nn_model *m, const nn_tensor *x, const nn_tensor *y,
                                   double *results, nn_error *err)
 {
+    return nn_model_train_on_batch_weighted(m, x, y, NULL, results, err);
+}
+
+nn_status nn_model_train_on_batch_weighted(nn_model *m, const nn_tensor *x, const nn_tensor *y,
+                                           const float *sample_weight, double *results,
+                                           nn_error *err)
+{
     if (!m->compiled)
         return nn_error_set(err, NN_ESTATE, "the model must be compiled before training: call "
                             "model:compile{optimizer = ..., loss = ...} first");
     if (!nn_model_forward(m, x, 1, err))
         return err ? err->code : NN_EARG;
+    if (sample_weight && y->shape[0] != x->shape[0])
+        return nn_error_set(err, NN_ESHAPE, "train_on_batch: x has %d samples but y has %d",
+                            x->shape[0], y->shape[0]);
+    m->sample_weight = sample_weight;
     nn_status st = nn_model_backward(m, y, &results[0], err);
+    m->sample_weight = NULL;
     if (st != NN_OK)
         return st;
     batch_metrics(m, y, results);

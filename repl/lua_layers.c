@@ -326,6 +326,8 @@ void repl_loss_from_arg(lua_State *L, int idx, nn_loss *out)
     const char *name = NULL;
     int from_logits = 0;
     idx = lua_absindex(L, idx);     /* fields are pushed below */
+    if (lua_istable(L, idx) && repl_custom_loss_from_arg(L, idx, out))
+        return;
     if (lua_type(L, idx) == LUA_TSTRING) {
         name = lua_tostring(L, idx);
     } else if (luaL_testudata(L, idx, LOSS_MT) || lua_istable(L, idx)) {
@@ -341,6 +343,7 @@ void repl_loss_from_arg(lua_State *L, int idx, nn_loss *out)
     if (nn_loss_parse(name, out, &err) != NN_OK)
         luaL_error(L, "compile: %s", err.msg);
     out->from_logits = from_logits;
+    lua_pushnil(L);
 }
 
 static int loss_tostring(lua_State *L)
@@ -496,13 +499,26 @@ nn_optimizer *repl_optimizer_from_arg(lua_State *L, int idx)
         nn_optimizer *o = nn_optim_by_name(lua_tostring(L, idx), &err);
         if (!o)
             luaL_error(L, "compile: %s", err.msg);
+        lua_pushnil(L);
         return o;
     }
     repl_optimizer *u = luaL_testudata(L, idx, OPTIMIZER_MT);
     if (!u || !u->o)
         luaL_error(L, "compile: optimizer must be a name such as 'adam' or an object such as "
                    "nn.optimizers.Adam{learning_rate = 0.001}, got %s", luaL_typename(L, idx));
-    return copy_optimizer(L, u->o);
+    if (u->o->kind == NN_OPT_CUSTOM)
+        return repl_custom_optimizer_copy(L, idx, u->o);
+    nn_optimizer *o = copy_optimizer(L, u->o);
+    lua_pushnil(L);
+    return o;
+}
+
+void repl_optimizer_push(lua_State *L, nn_optimizer *o)
+{
+    repl_optimizer *u = lua_newuserdatauv(L, sizeof *u, 1);
+    u->o = o;
+    u->owned = 0;
+    luaL_setmetatable(L, OPTIMIZER_MT);
 }
 
 /* Wrap the model's own optimizer so `model.optimizer.learning_rate = x` acts

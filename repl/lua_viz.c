@@ -16,6 +16,7 @@
 #include "lua_tensor.h"
 #include "repl.h"
 #include "nn/view.h"
+#include "viz/text.h"
 #include "viz/viz.h"
 
 static int model_ref = LUA_NOREF;
@@ -32,14 +33,18 @@ static void idle(void *ud)
 {
     viz_pump();
     if (viz_take_step_request()) {     /* '.' in the window: the next stage */
-        lua_State *L = ud;
-        lua_pushcfunction(L, run_step);
         char line[400];
-        if (lua_pcall(L, 0, 1, 0) != LUA_OK)
-            snprintf(line, sizeof line, "[window] %s", lua_tostring(L, -1));
-        else
-            snprintf(line, sizeof line, "[window] %s", lua_tostring(L, -1));
-        lua_pop(L, 1);
+        if (repl_busy()) {
+            /* a command is running (and may be using the model): not now */
+            snprintf(line, sizeof line, "[window] . steps at the prompt, when no command runs");
+        } else {
+            lua_State *L = ud;
+            lua_pushcfunction(L, run_step);
+            lua_pcall(L, 0, 1, 0);
+            const char *what = lua_tostring(L, -1);
+            snprintf(line, sizeof line, "[window] %s", what ? what : "step failed");
+            lua_pop(L, 1);
+        }
         repl_print_above(line);
     }
     const char *msg = viz_take_message();
@@ -439,10 +444,12 @@ static int step_next(lua_State *L)
     lua_getfield(L, t, "name");
     lua_getfield(L, t, "loss");
     const char *stage = lua_tostring(L, -3), *name = lua_tostring(L, -2);
+    char num[40];
     if (name)
         lua_pushfstring(L, "%s \xc2\xb7 %s", stage ? stage : "?", name);
     else if (lua_isnumber(L, -1))
-        lua_pushfstring(L, "%s \xc2\xb7 loss %f", stage ? stage : "?", lua_tonumber(L, -1));
+        lua_pushfstring(L, "%s \xc2\xb7 loss %s", stage ? stage : "?",
+                        viz_fmt_num(num, sizeof num, lua_tonumber(L, -1)));
     else
         lua_pushstring(L, stage ? stage : "?");
     lua_replace(L, -4);

@@ -17,6 +17,8 @@
 #   BENCH_ROUNDS=1   one round instead of 3
 #   BENCH_QUICK=1    a tenth of the training data and fewer repetitions (a smoke run;
 #                    its ratios are not the benchmark's and RESULTS.md says so)
+#   BENCH_NICE=-10   run every measured process at that nice level (needs root): on a
+#                    shared machine, other work then disturbs the numbers less
 # Python: Debian's /usr/bin/python3 with python3-torch and python3-numpy
 # (scripts/install-deps.sh --bench installs them).
 set -euo pipefail
@@ -32,6 +34,8 @@ raw=$out/raw.jsonl
 log=$out/log.txt
 : > "$log"
 
+nice=()
+[ -n "${BENCH_NICE:-}" ] && nice=(nice -n "$BENCH_NICE")
 qflag=()
 [ "$quick" = "1" ] && qflag=(--quick)
 ncpu=$(nproc)
@@ -57,7 +61,7 @@ collect() {
     local round=$1 what=$2; shift 2
     local start=$SECONDS
     printf 'bench: round %-3s %-28s' "${round//\"/}" "$what"
-    if ! "$@" 2>>"$log" | sed "s/^{/{\"round\": $round, /" >>"$raw"; then
+    if ! "${nice[@]}" "$@" 2>>"$log" | sed "s/^{/{\"round\": $round, /" >>"$raw"; then
         echo " failed (see $log)"
         return 0
     fi

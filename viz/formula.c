@@ -477,7 +477,7 @@ static void layout(arena *A, int k)
         break;
     }
     case N_SUM: {
-        int big = (int)lround(px * 1.55);
+        int big = (int)lround(px * 1.9);
         int cap = (int)lround(big * 0.73);
         int gw = viz_text_width("\xce\xa3", big, VIZ_SANS);
         int drop = cap / 2 - axis_of(px);           /* Σ centred on the axis */
@@ -569,7 +569,7 @@ static void draw_node(viz_canvas *c, const arena *A, int k, int x, int y, const 
         break;
     }
     case N_SUM: {
-        int big = (int)lround(px * 1.55);
+        int big = (int)lround(px * 1.9);
         int cap = (int)lround(big * 0.73);
         int gw = viz_text_width("\xce\xa3", big, VIZ_SANS);
         int drop = cap / 2 - axis_of(px);
@@ -604,10 +604,11 @@ static void draw_node(viz_canvas *c, const arena *A, int k, int x, int y, const 
         float x0 = (float)x + 1, x1 = x0 + lead * 0.3f, x2 = x0 + lead * 0.55f;
         float x3 = (float)(x + lead - 1);
         float mid = y - px * 0.3f;
-        viz_thick_line(c, x0, mid + 1, x1, mid - 1, 1.2f, col);
-        viz_thick_line(c, x1, mid - 1, x2, bottom, 1.5f, col);
-        viz_thick_line(c, x2, bottom, x3, top, 1.2f, col);
-        viz_thick_line(c, x3, top, (float)(x + lead + b->w + 2), top, 1.2f, col);
+        float thin = px >= 18 ? 1.4f : 1.1f;
+        viz_thick_line(c, x0, mid + 1, x1, mid - 1, thin, col);
+        viz_thick_line(c, x1, mid - 1, x2, bottom, thin + 0.6f, col);
+        viz_thick_line(c, x2, bottom, x3, top, thin, col);
+        viz_thick_line(c, x3, top, (float)(x + lead + b->w + 2), top, thin, col);
         draw_node(c, A, n->a, x + lead + 1, y, I);
         break;
     }

@@ -87,6 +87,15 @@ static double target_at(const nn_tensor *y, int b, int k, int classes)
     return nn_tensor_get(y, (size_t)b * row + (size_t)k);
 }
 
+/* Activation, ReLU, LeakyReLU, ELU, Softmax: layers that only apply f. */
+static int is_activation_layer(const nn_model *m, int l)
+{
+    return nn_view_param_count(m, l) == 0 &&
+           nn_view_layer_activation(m, l).kind != NN_ACT_LINEAR &&
+           !strstr(nn_view_layer_type(m, l), "Pooling") &&
+           strcmp(nn_view_layer_type(m, l), "Conv2D") != 0;
+}
+
 static int is_windowed(const char *type)
 {
     return strcmp(type, "Conv2D") == 0 || strstr(type, "Pooling2D") != NULL;
@@ -263,7 +272,8 @@ static int conv_forward(const nn_model *m, const viz_fx_query *q, viz_fx *fx)
     for (int k = 1; k < g->c && k < 512; k++)
         if (per_channel[k] > per_channel[fx->in_channel])
             fx->in_channel = k;
-    size_t at = nn_tensor_row_size(z) * (size_t)b + ((size_t)fx->pos[0] * g->ow + fx->pos[1]) * F + c;
+    size_t at = nn_tensor_row_size(z) * (size_t)b +
+                ((size_t)fx->pos[0] * g->ow + fx->pos[1]) * F + c;
     fx->has_bias = bp != NULL;
     fx->bias = bp ? f32(bp->value)[c] : 0.0;
     fx->z = f32(z)[at];
@@ -326,7 +336,7 @@ static int forward(const nn_model *m, const viz_fx_query *q, viz_fx *fx)
         return conv_forward(m, q, fx);
     if (strstr(type, "Pooling2D"))
         return pool_forward(m, q, fx);
-    if (strcmp(type, "Activation") == 0)
+    if (is_activation_layer(m, fx->layer))
         return act_forward(m, fx);
     return no_formula(m, fx->layer, fx);
 }
@@ -546,7 +556,7 @@ static int conv_backward(const nn_model *m, const viz_fx_query *q, viz_fx *fx)
     if (nn_tensor_row_size(dz) != orow || nn_tensor_row_size(x) != irow ||
         dz->shape[0] != fx->batch)
         return none(fx, "The trace of %s does not match its weights.", fx->layer_name, NULL);
-    pick_pos(q, nn_view_preact(m, l), fx);
+    pick_pos(q, dz, fx);                /* where the gradient is largest */
     set_field(fx);
     chain_at(m, fx, orow * fx->sample + ((size_t)fx->pos[0] * g->ow + fx->pos[1]) * F + c,
              (size_t)F);
@@ -593,11 +603,17 @@ static int conv_backward(const nn_model *m, const viz_fx_query *q, viz_fx *fx)
 
 static int pool_backward(const nn_model *m, const viz_fx_query *q, viz_fx *fx)
 {
-    if (pool_forward(m, q, fx) != 0)
-        return 1;
     const nn_tensor *g = nn_view_grad(m, fx->layer);
     if (!g)
         return none(fx, "No backward pass through %s yet.", fx->layer_name, NULL);
+    viz_fx_query where = *q;
+    if (where.pos[0] < 0 || where.pos[1] < 0) {     /* where the gradient is largest */
+        pick_pos(q, g, fx);
+        where.pos[0] = fx->pos[0];
+        where.pos[1] = fx->pos[1];
+    }
+    if (pool_forward(m, &where, fx) != 0)
+        return 1;
     const nn_window *w = &fx->win;
     size_t at = nn_tensor_row_size(g) * (size_t)fx->sample +
                 ((size_t)fx->pos[0] * w->ow + fx->pos[1]) * w->c + fx->unit;
@@ -621,7 +637,7 @@ static int backward(const nn_model *m, const viz_fx_query *q, viz_fx *fx)
         return conv_backward(m, q, fx);
     if (strstr(type, "Pooling2D"))
         return pool_backward(m, q, fx);
-    if (strcmp(type, "Activation") == 0) {
+    if (is_activation_layer(m, fx->layer)) {
         const nn_tensor *a = nn_view_output(m, fx->layer);
         size_t row = a ? nn_tensor_row_size(a) : 1;
         if (!a || fx->unit >= (int)row)
@@ -755,12 +771,8 @@ static int update(const nn_model *m, const viz_fx_query *q, viz_fx *fx)
         int k = viz_nearest_kernel_layer(m, l);
         if (k < 0)
             return none(fx, "No layer with weights to update.", NULL, NULL);
-        if (k != l) {
-            char buf[64];
-            snprintf(buf, sizeof buf, "%s", nn_view_layer_name(m, k));
-            return none(fx, "%s has no weights: nothing to update. Select a layer with "
-                        "weights (%s) to see its update.", fx->layer_name, buf);
-        }
+        return none(fx, "%s has no weights: nothing to update. Select a layer with weights "
+                    "(%s) to see its update.", fx->layer_name, nn_view_layer_name(m, k));
     }
     const nn_param *kp = nn_view_param_named(m, l, "kernel");
     if (!kp->trainable)

@@ -97,6 +97,10 @@ extern const viz_panel_ops viz_panel_network, viz_panel_weights, viz_panel_activ
     viz_panel_loss, viz_panel_sample, viz_panel_boundary, viz_panel_features,
     viz_panel_formula;
 
+/* The formula panel joins the dashboard once the learner steps through a
+** training step (model:step, the . key); before, it shows alone only. */
+int viz_formula_in_dashboard(const viz_frame *f);
+
 /* The panels in key order (1 .. 8). */
 const viz_panel_ops *viz_panel_get(int k);
 

@@ -671,6 +671,76 @@ static void test_mse_loss_terms(void)
     nn_model_free(m);
 }
 
+/* Dense -> Activation(tanh) -> Dense(1) -> Activation(sigmoid), binary
+** cross-entropy: activation layers, and the sigmoid folded into the loss. */
+static void test_activation_layers(void)
+{
+    nn_error err;
+    nn_model *m = nn_model_new(11, &err);
+    nn_activation tanh_act, sig;
+    nn_activation_parse("tanh", &tanh_act, &err);
+    nn_activation_parse("sigmoid", &sig, &err);
+    nn_dense_options a = nn_dense_defaults(2), b = nn_dense_defaults(1);
+    nn_layer *l = nn_dense_new(&a, &err);
+    l->input_hint = (nn_shape){1, {3}};
+    nn_model_add(m, l, &err);
+    nn_model_add(m, nn_activation_layer_new(tanh_act, &err), &err);
+    nn_model_add(m, nn_dense_new(&b, &err), &err);
+    nn_model_add(m, nn_activation_layer_new(sig, &err), &err);
+    nn_compile_options c = {0};
+    nn_loss_parse("binary_crossentropy", &c.loss, &err);
+    c.optimizer = nn_optim_by_name("sgd", &err);
+    if (!CHECK(nn_model_compile(m, &c, &err) == NN_OK) || !CHECK(open_headless())) {
+        nn_model_free(m);
+        return;
+    }
+    viz_set_model(m);
+    nn_tensor *x = batch_x(), *y = nn_tensor_new2(2, 1, &err);
+    nn_tensor_f32(y)[0] = 1.0f;
+    nn_stepper s = {0};
+    for (int k = 0; k < 5; k++)
+        step(m, &s, x, y);                  /* 4 forwards, the loss */
+    viz_fx fx;
+    viz_fx_query q = query(3, 0, 1);
+    CHECK(viz_formula_values(m, &q, &fx) == 0);
+    CHECK(fx.kind == VIZ_FX_LOSS && fx.fused);
+    const float *z3 = nn_tensor_f32(nn_view_output(m, 2));
+    double p = 1.0 / (1.0 + exp(-z3[1]));
+    double bce = -log(1.0 - p);             /* y = 0 for sample 2 */
+    CHECK_NEAR(fx.sample_loss, bce, tol(bce));
+    CHECK_NEAR(fx.out_grad, (p - 0.0) / 2.0, tol(p));
+    step(m, &s, x, y);                      /* backward through the sigmoid */
+    q = query(1, 1, 0);                     /* the tanh's comes later */
+    CHECK(viz_formula_values(m, &q, &fx) == 1);
+    CHECK_CONTAINS(fx.why, "comes later");
+    step(m, &s, x, y);                      /* backward through dense_1 */
+    step(m, &s, x, y);                      /* backward through the tanh */
+    for (int b = 0; b < 2; b++)
+        for (int j = 0; j < 2; j++) {
+            q = query(1, j, b);
+            CHECK(viz_formula_values(m, &q, &fx) == 0);
+            CHECK(fx.kind == VIZ_FX_ACT_BACKWARD);
+            double zz = nn_tensor_f32(nn_view_output(m, 0))[b * 2 + j];
+            double dl_da = nn_tensor_f32(nn_view_grad(m, 1))[b * 2 + j];
+            double want = dl_da * (1.0 - tanh(zz) * tanh(zz));
+            CHECK_NEAR(fx.z, zz, 1e-7);
+            CHECK_NEAR(fx.dl_da, dl_da, 1e-12);
+            CHECK_NEAR(fx.delta, want, tol(want));
+            CHECK_NEAR(fx.delta, fx.dl_da * fx.slope, tol(want));
+        }
+    nn_step_reset(&s);
+    nn_model_forward(m, x, 0, &err);
+    viz_set_stage(m, NN_STAGE_FORWARD, 3, VIZ_PASS);
+    q = query(1, 0, 1);
+    CHECK(viz_formula_values(m, &q, &fx) == 0);
+    CHECK(fx.kind == VIZ_FX_ACT_FORWARD);
+    CHECK_NEAR(fx.a, tanh(fx.z), 1e-6);
+    viz_set_model(NULL);
+    nn_tensor_free(x);
+    nn_tensor_free(y);
+    nn_model_free(m);
+}
+
 /* ------------------------------------------------------------ the window */
 
 static SDL_Surface *shot(const char *panel)
@@ -732,6 +802,7 @@ static void test_panel_shows_what_it_computed(void)
     shown = viz_formula_shown();
     CHECK(shown && shown->kind == VIZ_FX_UPDATE && shown->before_kept);
     SDL_FreeSurface(img2);
+    nn_step_reset(&s);
     viz_set_model(NULL);
     nn_step_reset(&s);
     nn_tensor_free(x);
@@ -781,6 +852,7 @@ void suite_viz_formula(void)
     t_run("formula: Conv2D window, pooling winner, Flatten, conv gradient",
           test_conv_window_and_pool_winner);
     t_run("formula: MSE loss terms", test_mse_loss_terms);
+    t_run("formula: activation layers, sigmoid folded into the loss", test_activation_layers);
     t_run("formula: the panel shows what it computed; network outlines the stage",
           test_panel_shows_what_it_computed);
     t_run("formula: keys 8 and . ; no forward yet", test_keys_panel_and_stage);
