@@ -303,17 +303,9 @@ static int conv2d_config(const nn_layer *l, char *buf, size_t len)
                      o->filters, o->kernel_size[0], o->kernel_size[1], o->strides[0],
                      o->strides[1], nn_padding_name(o->padding),
                      nn_activation_name(o->activation.kind), o->use_bias ? "true" : "false");
-    nn_config_append(buf, len, &at, ", \"kernel_initializer\": ");
-    nn_config_initializer(buf, len, &at, o->kernel_initializer);
-    nn_config_append(buf, len, &at, ", \"bias_initializer\": ");
-    nn_config_initializer(buf, len, &at, o->bias_initializer);
-    nn_config_append(buf, len, &at, ", \"kernel_regularizer\": ");
-    nn_config_regularizer(buf, len, &at, o->kernel_regularizer);
-    nn_config_append(buf, len, &at, ", \"bias_regularizer\": ");
-    nn_config_regularizer(buf, len, &at, o->bias_regularizer);
-    nn_config_append(buf, len, &at, ", \"activity_regularizer\": ");
-    nn_config_regularizer(buf, len, &at, o->activity_regularizer);
-    nn_config_append(buf, len, &at, ", \"kernel_constraint\": null, \"bias_constraint\": null");
+    nn_config_kernel_bias(buf, len, &at, o->kernel_initializer, o->bias_initializer,
+                          o->kernel_regularizer, o->bias_regularizer,
+                          o->activity_regularizer);
     return (int)at;
 }
 
