@@ -13,6 +13,8 @@ CFLAGS  += $(OPT) -I. -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter
 # errno path and loops using them (Adam's update) do not vectorise: 5x slower steps.
 CFLAGS  += -fno-math-errno
 DEPS_OK := $(BUILD)/.deps-ok
+# Quiet build lines ("  CC nn/dense.c"); make V=1 shows the full commands.
+Q       := $(if $(V),,@)
 
 NN_CFLAGS   = $(shell pkg-config --cflags openblas zlib 2>/dev/null)
 NN_LIBS     = $(shell pkg-config --libs openblas zlib 2>/dev/null) -lm
@@ -45,29 +47,38 @@ $(DEPS_OK): scripts/install-deps.sh
 
 $(BUILD)/nn/%.o: nn/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(NN_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(NN_CFLAGS) -c $< -o $@
 $(BUILD)/viz/%.o: viz/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(VIZ_CFLAGS) $(NN_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(VIZ_CFLAGS) $(NN_CFLAGS) -c $< -o $@
 $(BUILD)/repl/%.o: repl/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(REPL_CFLAGS) $(VIZ_CFLAGS) $(NN_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(REPL_CFLAGS) $(VIZ_CFLAGS) $(NN_CFLAGS) -c $< -o $@
 $(BUILD)/tests/%.o: tests/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(VIZ_CFLAGS) $(NN_CFLAGS) -I. -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(VIZ_CFLAGS) $(NN_CFLAGS) -I. -c $< -o $@
 
 $(BUILD)/libnn.a: $(NN_OBJ)
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)ar rcs $@ $^
 $(BUILD)/libviz.a: $(VIZ_OBJ)
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/nnscope: $(REPL_OBJ) $(BUILD)/libviz.a $(BUILD)/libnn.a
-	$(CC) $(CFLAGS) -o $@ $(REPL_OBJ) $(BUILD)/libviz.a $(BUILD)/libnn.a \
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(REPL_OBJ) $(BUILD)/libviz.a $(BUILD)/libnn.a \
 	    $(REPL_LIBS) $(VIZ_LIBS) $(NN_LIBS)
 $(BUILD)/test_nn: $(TEST_OBJ) $(BUILD)/libnn.a
-	$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libnn.a $(NN_LIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libnn.a $(NN_LIBS)
 $(BUILD)/test_viz: $(VIZT_OBJ) $(BUILD)/tests/test.o $(BUILD)/libviz.a $(BUILD)/libnn.a
-	$(CC) $(CFLAGS) -o $@ $(VIZT_OBJ) $(BUILD)/tests/test.o $(BUILD)/libviz.a $(BUILD)/libnn.a \
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $(VIZT_OBJ) $(BUILD)/tests/test.o $(BUILD)/libviz.a $(BUILD)/libnn.a \
 	    $(VIZ_LIBS) $(NN_LIBS)
 
 run: $(BUILD)/nnscope

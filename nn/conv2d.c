@@ -2,6 +2,7 @@
 #include "conv2d.h"
 
 #include <cblas.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,12 @@ static nn_status conv2d_build(nn_layer *l, nn_rng *rng, nn_error *err)
                             "its input %dx%dx%d with padding '%s'", l->name, kh, kw, h, w, c,
                             nn_padding_name(o->padding));
     int F = o->filters;
+    /* The kernels index with int: refuse sizes whose products do not fit one. */
+    if ((size_t)kh * kw * c > INT_MAX || (size_t)kh * kw * F > INT_MAX ||
+        (size_t)d->g.oh * d->g.ow * F > INT_MAX)
+        return nn_error_set(err, NN_ENOMEM, "layer '%s' (Conv2D): a %dx%d kernel with %d "
+                            "filters on input %dx%dx%d is too large", l->name, kh, kw, F, h, w,
+                            c);
     int kshape[4] = {kh, kw, c, F};
     nn_param *k = nn_layer_add_param(l, "kernel", 4, kshape, o->kernel_initializer, kh * kw * c,
                                      kh * kw * F, rng, err);
@@ -296,17 +303,9 @@ static int conv2d_config(const nn_layer *l, char *buf, size_t len)
                      o->filters, o->kernel_size[0], o->kernel_size[1], o->strides[0],
                      o->strides[1], nn_padding_name(o->padding),
                      nn_activation_name(o->activation.kind), o->use_bias ? "true" : "false");
-    nn_config_append(buf, len, &at, ", \"kernel_initializer\": ");
-    nn_config_initializer(buf, len, &at, o->kernel_initializer);
-    nn_config_append(buf, len, &at, ", \"bias_initializer\": ");
-    nn_config_initializer(buf, len, &at, o->bias_initializer);
-    nn_config_append(buf, len, &at, ", \"kernel_regularizer\": ");
-    nn_config_regularizer(buf, len, &at, o->kernel_regularizer);
-    nn_config_append(buf, len, &at, ", \"bias_regularizer\": ");
-    nn_config_regularizer(buf, len, &at, o->bias_regularizer);
-    nn_config_append(buf, len, &at, ", \"activity_regularizer\": ");
-    nn_config_regularizer(buf, len, &at, o->activity_regularizer);
-    nn_config_append(buf, len, &at, ", \"kernel_constraint\": null, \"bias_constraint\": null");
+    nn_config_kernel_bias(buf, len, &at, o->kernel_initializer, o->bias_initializer,
+                          o->kernel_regularizer, o->bias_regularizer,
+                          o->activity_regularizer);
     return (int)at;
 }
 

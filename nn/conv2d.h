@@ -29,7 +29,8 @@ nn_conv2d_options nn_conv2d_defaults(int filters, int kh, int kw);
 /* A new Conv2D layer (unbuilt: the kernel is made when the input shape is known).
 ** NN_EARG for a non-positive filters, kernel size or stride. Building fails with
 ** NN_ESHAPE when the input is not (height, width, channels) or the kernel does
-** not fit in it. The caller owns the layer (nn_layer_free). */
+** not fit in it, NN_ENOMEM when the kernel or the output of one sample has more
+** than INT_MAX elements. The caller owns the layer (nn_layer_free). */
 nn_layer *nn_conv2d_new(const nn_conv2d_options *opt, nn_error *err);
 
 /* col[(b, oh, ow), (i, j, c)] = x[b, oh sh - pad_top + i, ow sw - pad_left + j, c],

@@ -166,17 +166,9 @@ static int dense_config(const nn_layer *l, char *buf, size_t len)
     nn_config_append(buf, len, &at, "\"units\": %d, \"activation\": \"%s\", \"use_bias\": %s",
                      d->opt.units, nn_activation_name(d->opt.activation.kind),
                      d->opt.use_bias ? "true" : "false");
-    nn_config_append(buf, len, &at, ", \"kernel_initializer\": ");
-    nn_config_initializer(buf, len, &at, d->opt.kernel_initializer);
-    nn_config_append(buf, len, &at, ", \"bias_initializer\": ");
-    nn_config_initializer(buf, len, &at, d->opt.bias_initializer);
-    nn_config_append(buf, len, &at, ", \"kernel_regularizer\": ");
-    nn_config_regularizer(buf, len, &at, d->opt.kernel_regularizer);
-    nn_config_append(buf, len, &at, ", \"bias_regularizer\": ");
-    nn_config_regularizer(buf, len, &at, d->opt.bias_regularizer);
-    nn_config_append(buf, len, &at, ", \"activity_regularizer\": ");
-    nn_config_regularizer(buf, len, &at, d->opt.activity_regularizer);
-    nn_config_append(buf, len, &at, ", \"kernel_constraint\": null, \"bias_constraint\": null");
+    nn_config_kernel_bias(buf, len, &at, d->opt.kernel_initializer, d->opt.bias_initializer,
+                          d->opt.kernel_regularizer, d->opt.bias_regularizer,
+                          d->opt.activity_regularizer);
     return (int)at;
 }
 

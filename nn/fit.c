@@ -232,46 +232,108 @@ nn_tensor *nn_model_predict(nn_model *m, const nn_tensor *x, int batch_size, nn_
 typedef struct fit_state {
     nn_model *m;
     const nn_fit_options *opt;
-    const nn_tensor *x, *y;
+    const nn_tensor *x, *y;     /* the arrays, or NULL with a source */
+    nn_batch_source next;       /* the source of batches, or NULL with arrays */
+    void *next_ud;
+    int ran_out;                /* the source ended before its steps: stop after this epoch */
     int n_train;                /* rows used for training: the first n_train */
     int val_first, val_n;       /* validation rows when split from x, y */
     int *order;                 /* the training rows in this epoch's order */
     batch_buffers buf, vbuf;
+    float *sw;                  /* the batch's weights from class_weight */
+    int sw_cap;
     const char *names[2 * (NN_MAX_METRICS + 1)];
     char val_names[NN_MAX_METRICS + 1][48];
     int nres;
 } fit_state;
+
+/* Batch b of the epoch into *bx, *by: rows of the arrays in this epoch's order,
+** or the source's next batch (*bx NULL at its end). */
+static nn_status next_batch(fit_state *s, int b, const nn_tensor **bx, const nn_tensor **by,
+                            nn_error *err)
+{
+    if (s->next) {
+        *bx = *by = NULL;
+        nn_status st = s->next(s->next_ud, bx, by, err);
+        if (st == NN_OK && *bx && (!*by || (*bx)->shape[0] != (*by)->shape[0]))
+            return nn_error_set(err, NN_ESHAPE, "fit: the generator's batch %d has %d "
+                                "samples in x but %d in y", b + 1, (*bx)->shape[0],
+                                *by ? (*by)->shape[0] : 0);
+        return st;
+    }
+    int bs = s->opt->batch_size, start = b * bs;
+    int B = s->n_train - start < bs ? s->n_train - start : bs;
+    nn_status st = gather_rows(&s->buf.x, s->x, s->order + start, B, err);
+    if (st == NN_OK)
+        st = gather_rows(&s->buf.y, s->y, s->order + start, B, err);
+    *bx = s->buf.x;
+    *by = s->buf.y;
+    return st;
+}
+
+/* The batch's per-sample weights from class_weight, or NULL without one. */
+static nn_status batch_weights(fit_state *s, const nn_tensor *by, const float **sw,
+                               nn_error *err)
+{
+    *sw = NULL;
+    if (!s->opt->class_weight)
+        return NN_OK;
+    int B = by->shape[0];
+    if (B > s->sw_cap) {
+        float *w = realloc(s->sw, (size_t)B * sizeof *w);
+        if (!w)
+            return nn_error_set(err, NN_ENOMEM, "fit: out of memory");
+        s->sw = w;
+        s->sw_cap = B;
+    }
+    *sw = s->sw;
+    return nn_loss_class_weights(s->sw, by, s->opt->class_weight, s->opt->n_class_weight, err);
+}
+
+static nn_status stop_status(nn_error *err)
+{
+    return err && err->code != NN_OK ? err->code : NN_ESTOP;
+}
 
 static nn_status fit_epoch(fit_state *s, int epoch, nn_error *err)
 {
     nn_model *m = s->m;
     const nn_fit_options *opt = s->opt;
     int bs = opt->batch_size, n = s->n_train;
-    int batches = (n + bs - 1) / bs;
-    if (opt->steps_per_epoch > 0 && opt->steps_per_epoch < batches)
+    int batches = s->next ? 0 : (n + bs - 1) / bs;     /* 0: until the source ends */
+    if (opt->steps_per_epoch > 0 && (s->next || opt->steps_per_epoch < batches))
         batches = opt->steps_per_epoch;
-    /* each epoch's order depends on the generator alone (not on the previous
-    ** epoch's), so a model saved and loaded between epochs shuffles the same */
-    for (int i = 0; i < n; i++)
-        s->order[i] = i;
-    if (opt->shuffle)
-        nn_rng_shuffle(&m->rng, s->order, (size_t)n);
-    double sums[NN_MAX_METRICS + 1] = {0}, r[NN_MAX_METRICS + 1], means[2 * (NN_MAX_METRICS + 1)];
-    int seen = 0;
+    if (!s->next) {
+        /* each epoch's order depends on the generator alone (not on the previous
+        ** epoch's), so a model saved and loaded between epochs shuffles the same */
+        for (int i = 0; i < n; i++)
+            s->order[i] = i;
+        if (opt->shuffle)
+            nn_rng_shuffle(&m->rng, s->order, (size_t)n);
+    }
+    double sums[NN_MAX_METRICS + 1] = {0}, r[NN_MAX_METRICS + 1] = {0};
+    double means[2 * (NN_MAX_METRICS + 1)];
+    int seen = 0, done = 0;
     if (opt->callback) {
         nn_fit_event ev = {NN_EVENT_EPOCH_BEGIN, epoch, opt->epochs, 0, batches, 0, s->names,
                            NULL, 0.0};
         if (opt->callback(opt->ud, &ev, err))
-            return err && err->code != NN_OK ? err->code : NN_ESTOP;
+            return stop_status(err);
     }
-    for (int b = 0; b < batches; b++) {
-        int start = b * bs;
-        int B = n - start < bs ? n - start : bs;
-        nn_status st = gather_rows(&s->buf.x, s->x, s->order + start, B, err);
+    for (int b = 0; batches == 0 || b < batches; b++) {
+        const nn_tensor *bx, *by;
+        const float *sw;
+        nn_status st = next_batch(s, b, &bx, &by, err);
+        if (st != NN_OK)
+            return st;
+        if (!bx) {
+            s->ran_out = batches > 0 || done == 0;
+            break;
+        }
+        int B = bx->shape[0];
+        st = batch_weights(s, by, &sw, err);
         if (st == NN_OK)
-            st = gather_rows(&s->buf.y, s->y, s->order + start, B, err);
-        if (st == NN_OK)
-            st = nn_model_train_on_batch(m, s->buf.x, s->buf.y, r, err);
+            st = nn_model_train_on_batch_weighted(m, bx, by, sw, r, err);
         if (st != NN_OK)
             return st;
         if (!isfinite(r[0]))
@@ -280,6 +342,7 @@ static nn_status fit_epoch(fit_state *s, int epoch, nn_error *err)
                                 "NaN)", isnan(r[0]) ? "NaN" : "infinite", epoch + 1, b + 1);
         history_add_batch(&m->history, (float)r[0]);
         seen += B;
+        done++;
         for (int k = 0; k < s->nres; k++) {
             sums[k] += r[k] * B;
             means[k] = sums[k] / seen;
@@ -288,11 +351,15 @@ static nn_status fit_epoch(fit_state *s, int epoch, nn_error *err)
             nn_fit_event ev = {NN_EVENT_BATCH_END, epoch, opt->epochs, b, batches, s->nres,
                                s->names, means, r[0]};
             if (opt->callback(opt->ud, &ev, err))
-                return err && err->code != NN_OK ? err->code : NN_ESTOP;
+                return stop_status(err);
         }
         if (m->stop_training)
             break;
     }
+    if (done == 0 && s->next)
+        return NN_OK;       /* nothing to record: the source had no more data */
+    if (s->next)
+        batches = done;
     int total = s->nres;
     const nn_tensor *vx = opt->val_x ? opt->val_x : s->x;
     const nn_tensor *vy = opt->val_x ? opt->val_y : s->y;
@@ -310,17 +377,17 @@ static nn_status fit_epoch(fit_state *s, int epoch, nn_error *err)
         nn_fit_event ev = {NN_EVENT_EPOCH_END, epoch, opt->epochs, batches - 1, batches, total,
                            s->names, means, r[0]};
         if (opt->callback(opt->ud, &ev, err))
-            return err && err->code != NN_OK ? err->code : NN_ESTOP;
+            return stop_status(err);
     }
     return NN_OK;
 }
 
-nn_status nn_model_fit(nn_model *m, const nn_tensor *x, const nn_tensor *y,
-                       const nn_fit_options *opt, nn_error *err)
+/* Checks common to both fits; names of the results (and val_ ones) into s. */
+static nn_status fit_begin(fit_state *s, nn_model *m, const nn_fit_options *opt, nn_error *err)
 {
-    nn_status st = check_pair(m, x, y, "fit", err);
-    if (st != NN_OK)
-        return st;
+    if (!m->compiled)
+        return nn_error_set(err, NN_ESTATE, "the model must be compiled before fit: call "
+                            "model:compile{optimizer = ..., loss = ...} first");
     if (opt->batch_size < 1 || opt->epochs < 0 || opt->validation_split < 0.0 ||
         opt->validation_split >= 1.0)
         return nn_error_set(err, NN_EARG, "fit: batch_size must be positive (got %d), epochs "
@@ -329,18 +396,51 @@ nn_status nn_model_fit(nn_model *m, const nn_tensor *x, const nn_tensor *y,
     if (opt->val_x && (!opt->val_y || opt->val_x->shape[0] != opt->val_y->shape[0]))
         return nn_error_set(err, NN_ESHAPE, "fit: validation_data needs x and y with the same "
                             "number of samples");
+    if (opt->class_weight && opt->n_class_weight < 1)
+        return nn_error_set(err, NN_EARG, "fit: class_weight needs at least one class");
+    memset(s, 0, sizeof *s);
+    s->m = m;
+    s->opt = opt;
+    if (opt->val_x)
+        s->val_n = opt->val_x->shape[0];
+    s->nres = nn_model_result_names(m, s->names, NN_MAX_METRICS + 1);
+    for (int k = 0; k < s->nres; k++) {
+        snprintf(s->val_names[k], sizeof s->val_names[k], "val_%s", s->names[k]);
+        s->names[s->nres + k] = s->val_names[k];
+    }
+    return NN_OK;
+}
+
+static nn_status fit_run(fit_state *s, nn_error *err)
+{
+    nn_model *m = s->m;
+    const nn_fit_options *opt = s->opt;
+    m->stop_training = 0;
+    nn_status st = NN_OK;
+    for (int e = opt->initial_epoch; e < opt->epochs && st == NN_OK && !m->stop_training &&
+         !s->ran_out; e++)
+        st = fit_epoch(s, e, err);
+    free(s->order);
+    free(s->sw);
+    batch_buffers_free(&s->buf);
+    batch_buffers_free(&s->vbuf);
+    return st;
+}
+
+nn_status nn_model_fit(nn_model *m, const nn_tensor *x, const nn_tensor *y,
+                       const nn_fit_options *opt, nn_error *err)
+{
     fit_state s;
-    memset(&s, 0, sizeof s);
-    s.m = m;
-    s.opt = opt;
+    nn_status st = check_pair(m, x, y, "fit", err);
+    if (st == NN_OK)
+        st = fit_begin(&s, m, opt, err);
+    if (st != NN_OK)
+        return st;
     s.x = x;
     s.y = y;
     int n = x->shape[0];
     s.n_train = n;
-    if (opt->val_x) {
-        s.val_first = 0;
-        s.val_n = opt->val_x->shape[0];
-    } else if (opt->validation_split > 0.0) {
+    if (!opt->val_x && opt->validation_split > 0.0) {
         /* Keras: the last fraction of the data, taken before any shuffling */
         s.n_train = (int)floor(n * (1.0 - opt->validation_split));
         s.val_first = s.n_train;
@@ -350,20 +450,23 @@ nn_status nn_model_fit(nn_model *m, const nn_tensor *x, const nn_tensor *y,
                                 "%d for training and %d for validation", opt->validation_split,
                                 n, s.n_train, s.val_n);
     }
-    s.nres = nn_model_result_names(m, s.names, NN_MAX_METRICS + 1);
-    for (int k = 0; k < s.nres; k++) {
-        snprintf(s.val_names[k], sizeof s.val_names[k], "val_%s", s.names[k]);
-        s.names[s.nres + k] = s.val_names[k];
-    }
-    s.order = malloc((size_t)s.n_train * sizeof *s.order);
+    s.order = malloc((size_t)(s.n_train > 0 ? s.n_train : 1) * sizeof *s.order);
     if (!s.order)
         return nn_error_set(err, NN_ENOMEM, "fit: out of memory");
-    m->stop_training = 0;
-    st = NN_OK;
-    for (int e = opt->initial_epoch; e < opt->epochs && st == NN_OK && !m->stop_training; e++)
-        st = fit_epoch(&s, e, err);
-    free(s.order);
-    batch_buffers_free(&s.buf);
-    batch_buffers_free(&s.vbuf);
-    return st;
+    return fit_run(&s, err);
+}
+
+nn_status nn_model_fit_source(nn_model *m, nn_batch_source next, void *next_ud,
+                              const nn_fit_options *opt, nn_error *err)
+{
+    fit_state s;
+    nn_status st = fit_begin(&s, m, opt, err);
+    if (st != NN_OK)
+        return st;
+    if (opt->steps_per_epoch < 0)
+        return nn_error_set(err, NN_EARG, "fit: steps_per_epoch must be positive (or 0: until "
+                            "the generator ends), not %d", opt->steps_per_epoch);
+    s.next = next;
+    s.next_ud = next_ud;
+    return fit_run(&s, err);
 }

@@ -42,6 +42,8 @@ const char *nn_loss_name(const nn_loss *loss)
     return "?";
 }
 
+static int argmax_any(const nn_tensor *t, size_t off, int k);
+
 /* Class index of sample i of a sparse target, whatever its dtype. */
 static long label_at(const nn_tensor *target, int i)
 {
@@ -175,8 +177,22 @@ static double elementwise_loss(nn_loss_kind kind, int logits, double p, double y
 nn_status nn_loss_compute(const nn_loss *loss, const nn_tensor *pred, const nn_tensor *target,
                           int logits, nn_tensor *grad, double *value, nn_error *err)
 {
-    if (loss->kind == NN_LOSS_CUSTOM)
+    return nn_loss_compute_weighted(loss, pred, target, logits, NULL, grad, value, err);
+}
+
+/* With weights w_i (Keras's sample_weight, reduction SUM_OVER_BATCH_SIZE):
+** L = (1/B) sum_i w_i l_i,  dL/dp_i = (w_i / B) dl_i/dp_i. */
+nn_status nn_loss_compute_weighted(const nn_loss *loss, const nn_tensor *pred,
+                                   const nn_tensor *target, int logits,
+                                   const float *sample_weight, nn_tensor *grad, double *value,
+                                   nn_error *err)
+{
+    if (loss->kind == NN_LOSS_CUSTOM) {
+        if (sample_weight)
+            return nn_error_set(err, NN_EARG, "%s: sample or class weights need a built-in "
+                                "loss (a loss written in Lua takes none)", nn_loss_name(loss));
         return loss->custom(loss->ud, pred, target, grad, value, err);
+    }
     nn_status st = nn_loss_check(loss, pred, target, err);
     if (st != NN_OK)
         return st;
@@ -196,21 +212,42 @@ nn_status nn_loss_compute(const nn_loss *loss, const nn_tensor *pred, const nn_t
                 return err ? err->code : NN_ENOMEM;
             y = nn_tensor_f32(yf);
         }
-        for (int i = 0; i < B; i++)
-            total += crossentropy_row(p + (size_t)i * k, y ? y + (size_t)i * k : NULL,
-                                      sparse ? label_at(target, i) : -1, k, logits,
-                                      g ? g + (size_t)i * k : NULL, 1.0 / B);
+        for (int i = 0; i < B; i++) {
+            double w = sample_weight ? sample_weight[i] : 1.0;
+            total += w * crossentropy_row(p + (size_t)i * k, y ? y + (size_t)i * k : NULL,
+                                          sparse ? label_at(target, i) : -1, k, logits,
+                                          g ? g + (size_t)i * k : NULL, w / B);
+        }
         nn_tensor_free(yf);
     } else {
         double scale = 1.0 / ((double)B * k);
         for (size_t i = 0; i < pred->size; i++) {
-            double dp;
-            total += elementwise_loss(loss->kind, logits, p[i], nn_tensor_get(target, i), &dp) / k;
+            double dp, w = sample_weight ? sample_weight[i / (size_t)k] : 1.0;
+            total += w * elementwise_loss(loss->kind, logits, p[i], nn_tensor_get(target, i),
+                                          &dp) / k;
             if (g)
-                g[i] = (float)(dp * scale);
+                g[i] = (float)(w * dp * scale);
         }
     }
     *value = total / B;
+    return NN_OK;
+}
+
+/* Keras 2 (data_adapter's class-weight map): the class of a sample is its label
+** cast to an integer when y has one value per sample, else the argmax of its row. */
+nn_status nn_loss_class_weights(float *sample_weight, const nn_tensor *y,
+                                const float *class_weight, int n_classes, nn_error *err)
+{
+    int B = y->shape[0];
+    int k = (int)nn_tensor_row_size(y);
+    for (int i = 0; i < B; i++) {
+        long c = k == 1 ? (long)nn_tensor_get(y, (size_t)i) : argmax_any(y, (size_t)i * k, k);
+        if (c < 0 || c >= n_classes)
+            return nn_error_set(err, NN_EARG, "class_weight: sample %d is of class %ld, but "
+                                "class_weight has weights for classes 0..%d only", i + 1, c,
+                                n_classes - 1);
+        sample_weight[i] = class_weight[c];
+    }
     return NN_OK;
 }
 

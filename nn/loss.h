@@ -43,6 +43,23 @@ nn_status nn_loss_check(const nn_loss *loss, const nn_tensor *pred, const nn_ten
 nn_status nn_loss_compute(const nn_loss *loss, const nn_tensor *pred, const nn_tensor *target,
                           int logits, nn_tensor *grad, double *value, nn_error *err);
 
+/* The same with a weight per sample (sample_weight[B], NULL for all 1), as
+** Keras's sample_weight (and class_weight, which becomes one): the value is
+** sum_i w_i loss_i / B (reduction SUM_OVER_BATCH_SIZE) and the gradient is that
+** of this value. A custom loss takes no weights: NN_EARG when sample_weight is
+** not NULL. */
+nn_status nn_loss_compute_weighted(const nn_loss *loss, const nn_tensor *pred,
+                                   const nn_tensor *target, int logits,
+                                   const float *sample_weight, nn_tensor *grad, double *value,
+                                   nn_error *err);
+
+/* Keras's class_weight as per-sample weights: sample_weight[i] (B values, the
+** caller's buffer) = class_weight[class of sample i], the class being the label
+** (y of one value per sample, cast to an integer) or the argmax of a one-hot
+** row. NN_EARG names the sample whose class has no weight. */
+nn_status nn_loss_class_weights(float *sample_weight, const nn_tensor *y,
+                                const float *class_weight, int n_classes, nn_error *err);
+
 /* ------------------------------------------------------------------ metrics */
 
 typedef enum {

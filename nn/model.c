@@ -466,6 +466,19 @@ static double activity_penalty(const nn_layer *l, const nn_tensor *a, nn_tensor 
     return s / B;
 }
 
+/* Copy the targets into the model (float32), so the window can mark the true
+** class of the batch the last loss saw. */
+static nn_status keep_targets(nn_model *m, const nn_tensor *y, nn_error *err)
+{
+    nn_status st = nn_tensor_ensure(&m->last_y, y->ndim, y->shape, err);
+    if (st != NN_OK)
+        return st;
+    float *d = nn_tensor_f32(m->last_y);
+    for (size_t i = 0; i < y->size; i++)
+        d[i] = nn_tensor_get(y, i);
+    return NN_OK;
+}
+
 /* The loss of the output against y, regularisation included; when `grad`,
 ** the output's gradient goes into the output node's grad buffer. */
 static nn_status model_loss(nn_model *m, const nn_tensor *y, int grad, double *loss,
@@ -480,11 +493,12 @@ static nn_status model_loss(nn_model *m, const nn_tensor *y, int grad, double *l
                             nn_loss_name(&m->loss), nn_shape_format(a, sizeof a, y->ndim, y->shape),
                             nn_shape_format(b, sizeof b, out->out->ndim, out->out->shape));
     }
-    nn_status st = NN_OK;
-    if (grad)
+    nn_status st = keep_targets(m, y, err);
+    if (grad && st == NN_OK)
         st = nn_tensor_ensure(&out->grad, out->out->ndim, out->out->shape, err);
     if (st == NN_OK)
-        st = nn_loss_compute(&m->loss, pred, y, m->fused, grad ? out->grad : NULL, loss, err);
+        st = nn_loss_compute_weighted(&m->loss, pred, y, m->fused, grad ? m->sample_weight : NULL,
+                                      grad ? out->grad : NULL, loss, err);
     if (st != NN_OK) {
         /* the loss names itself; add which layer's output it was comparing with */
         return st;
@@ -610,12 +624,24 @@ static void batch_metrics(nn_model *m, const nn_tensor *y, double *results)
 nn_status nn_model_train_on_batch(nn_model *m, const nn_tensor *x, const nn_tensor *y,
                                   double *results, nn_error *err)
 {
+    return nn_model_train_on_batch_weighted(m, x, y, NULL, results, err);
+}
+
+nn_status nn_model_train_on_batch_weighted(nn_model *m, const nn_tensor *x, const nn_tensor *y,
+                                           const float *sample_weight, double *results,
+                                           nn_error *err)
+{
     if (!m->compiled)
         return nn_error_set(err, NN_ESTATE, "the model must be compiled before training: call "
                             "model:compile{optimizer = ..., loss = ...} first");
     if (!nn_model_forward(m, x, 1, err))
         return err ? err->code : NN_EARG;
+    if (sample_weight && y->shape[0] != x->shape[0])
+        return nn_error_set(err, NN_ESHAPE, "train_on_batch: x has %d samples but y has %d",
+                            x->shape[0], y->shape[0]);
+    m->sample_weight = sample_weight;
     nn_status st = nn_model_backward(m, y, &results[0], err);
+    m->sample_weight = NULL;
     if (st != NN_OK)
         return st;
     batch_metrics(m, y, results);

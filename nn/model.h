@@ -64,6 +64,8 @@ typedef struct nn_model {
     int n_params;
     nn_history history;
     int stop_training;                  /* set by a callback to end fit after this batch */
+    const float *sample_weight;         /* weights of the batch the next begin_backward sees
+                                        ** (NULL: 1 each); set by train_on_batch_weighted */
 } nn_model;
 
 /* A new, empty model; its generator is seeded with `seed`. */
@@ -139,6 +141,13 @@ nn_status nn_model_apply_gradients(nn_model *m, nn_error *err);
 nn_status nn_model_train_on_batch(nn_model *m, const nn_tensor *x, const nn_tensor *y,
                                   double *results, nn_error *err);
 
+/* The same with a weight per sample (sample_weight[B], NULL for all 1; see
+** nn_loss_compute_weighted): results[0] is the weighted loss, the metrics are
+** not weighted (as Keras's `metrics`). */
+nn_status nn_model_train_on_batch_weighted(nn_model *m, const nn_tensor *x, const nn_tensor *y,
+                                           const float *sample_weight, double *results,
+                                           nn_error *err);
+
 /* Loss and metrics on one batch without training. */
 nn_status nn_model_test_on_batch(nn_model *m, const nn_tensor *x, const nn_tensor *y,
                                  double *results, nn_error *err);
@@ -172,10 +181,19 @@ typedef struct nn_fit_options {
     const nn_tensor *val_x, *val_y;     /* validation_data (wins over validation_split) */
     int shuffle;                /* 1 */
     int initial_epoch;          /* 0 */
-    int steps_per_epoch;        /* 0: all the data */
+    int steps_per_epoch;        /* 0: all the data (a generator: until it ends) */
+    const float *class_weight;  /* Keras's class_weight: class c's loss counts class_weight[c] */
+    int n_class_weight;         /* times (classes 0..n-1); NULL / 0: unweighted */
     nn_fit_callback callback;
     void *ud;
 } nn_fit_options;
+
+/* A source of training batches (Keras's generator or Sequence): sets *x, *y to
+** the next batch (first axis = batch; borrowed, valid until the next call), or
+** *x = NULL at the end of the data. A non-OK status stops fit with it (NN_ESTOP
+** with err->code NN_OK: stopped, as by a callback). */
+typedef nn_status (*nn_batch_source)(void *ud, const nn_tensor **x, const nn_tensor **y,
+                                     nn_error *err);
 
 nn_fit_options nn_fit_defaults(void);
 
@@ -184,6 +202,16 @@ nn_fit_options nn_fit_defaults(void);
 ** loss became NaN or Inf: the message names the epoch and batch). */
 nn_status nn_model_fit(nn_model *m, const nn_tensor *x, const nn_tensor *y,
                        const nn_fit_options *opt, nn_error *err);
+
+/* Train on the batches a source gives (x, y, validation_split and shuffle of
+** opt are unused; validation_data is used). An epoch is steps_per_epoch batches,
+** or, with steps_per_epoch 0, runs until the source ends (the events' `batches`
+** is then 0, unknown, until the epoch's end). A source that ends before
+** steps_per_epoch, or gives no batch at all in an epoch, ends training there
+** (as Keras: "your input ran out of data"); the epoch counts if it had a batch.
+** Returns as nn_model_fit. */
+nn_status nn_model_fit_source(nn_model *m, nn_batch_source next, void *next_ud,
+                              const nn_fit_options *opt, nn_error *err);
 
 /* Loss and metrics over all of x, y in batches; results as train_on_batch. */
 nn_status nn_model_evaluate(nn_model *m, const nn_tensor *x, const nn_tensor *y, int batch_size,

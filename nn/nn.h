@@ -3,6 +3,7 @@
 #define NN_NN_H
 
 #include "activation.h"
+#include "augment.h"
 #include "activation_layer.h"
 #include "batchnorm.h"
 #include "conv2d.h"

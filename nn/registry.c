@@ -98,6 +98,23 @@ void nn_config_regularizer(char *buf, size_t len, size_t *at, nn_regularizer r)
     nn_config_append(buf, len, at, "}}");
 }
 
+void nn_config_kernel_bias(char *buf, size_t len, size_t *at, nn_initializer kernel_init,
+                           nn_initializer bias_init, nn_regularizer kernel_reg,
+                           nn_regularizer bias_reg, nn_regularizer activity_reg)
+{
+    nn_config_append(buf, len, at, ", \"kernel_initializer\": ");
+    nn_config_initializer(buf, len, at, kernel_init);
+    nn_config_append(buf, len, at, ", \"bias_initializer\": ");
+    nn_config_initializer(buf, len, at, bias_init);
+    nn_config_append(buf, len, at, ", \"kernel_regularizer\": ");
+    nn_config_regularizer(buf, len, at, kernel_reg);
+    nn_config_append(buf, len, at, ", \"bias_regularizer\": ");
+    nn_config_regularizer(buf, len, at, bias_reg);
+    nn_config_append(buf, len, at, ", \"activity_regularizer\": ");
+    nn_config_regularizer(buf, len, at, activity_reg);
+    nn_config_append(buf, len, at, ", \"kernel_constraint\": null, \"bias_constraint\": null");
+}
+
 /* ------------------------------------------------------------------ reading */
 
 static nn_status bad_value(nn_error *err, const char *layer, const char *key, const char *want,

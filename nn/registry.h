@@ -45,6 +45,13 @@ void nn_config_initializer(char *buf, size_t len, size_t *at, nn_initializer ini
 /* Append a regularizer as {"class_name": "L2", "config": {"l2": ...}}, or null. */
 void nn_config_regularizer(char *buf, size_t len, size_t *at, nn_regularizer r);
 
+/* Append the members a layer with a kernel and a bias shares with Keras's Dense
+** and Conv2D: ", kernel_initializer, bias_initializer, the three regularizers and
+** the two constraints (null)". */
+void nn_config_kernel_bias(char *buf, size_t len, size_t *at, nn_initializer kernel_init,
+                           nn_initializer bias_init, nn_regularizer kernel_reg,
+                           nn_regularizer bias_reg, nn_regularizer activity_reg);
+
 /* ------------------------------------------- reading (for constructors) */
 /* Each reads config[key] when present (else leaves *out as it is) and fails with
 ** NN_EARG naming `layer` (its name, for messages) and the key. */

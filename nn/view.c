@@ -2,7 +2,10 @@
 #include "view.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "json.h"
 
 static const nn_layer *layer_at(const nn_model *m, int i)
 {
@@ -202,6 +205,98 @@ int nn_view_metric_count(const nn_model *m)
 const char *nn_view_metric_name(const nn_model *m, int k)
 {
     return m && k >= 0 && k < m->n_metrics ? m->metrics[k].name : NULL;
+}
+
+/* ------------------------------------------------ for the formula panel */
+
+const nn_tensor *nn_view_preact_grad(const nn_model *m, int i)
+{
+    const nn_layer *l = layer_at(m, i);
+    if (!l)
+        return NULL;
+    const nn_tensor *g = m->nodes[i].grad, *out = m->nodes[i].out;
+    if (l->act.kind == NN_ACT_LINEAR || l->grad_is_preact)
+        return g;
+    if (l->dz && out && nn_tensor_same_shape(l->dz, out))
+        return l->dz;
+    return NULL;
+}
+
+const nn_loss *nn_view_loss(const nn_model *m)
+{
+    return m && m->compiled ? &m->loss : NULL;
+}
+
+const nn_optimizer *nn_view_optimizer(const nn_model *m)
+{
+    return m && m->compiled ? m->optimizer : NULL;
+}
+
+const nn_tensor *nn_view_optim_slot(const nn_model *m, int i, int k, int s)
+{
+    const nn_layer *l = layer_at(m, i);
+    const nn_optimizer *o = m ? m->optimizer : NULL;
+    if (!l || k < 0 || k >= l->n_params || s < 0 || s >= NN_OPT_SLOTS || !o || !o->slots)
+        return NULL;
+    int index = 0;
+    for (int j = 0; j < i; j++)
+        index += m->nodes[j].layer->n_params;
+    index += k;
+    if (index >= o->n_params || m->params[index] != &l->params[k])
+        return NULL;
+    return o->slots[index * NN_OPT_SLOTS + s];
+}
+
+/* Two integers of a JSON array member ("kernel_size": [3, 3]). */
+static int json_pair(const nn_json *obj, const char *key, int *a, int *b)
+{
+    const nn_json *v = nn_json_get(obj, key);
+    long long x, y;
+    if (!v || !nn_json_is_array(v) || v->n != 2 || !nn_json_int(&v->items[0], 1, 1 << 20, &x) ||
+        !nn_json_int(&v->items[1], 1, 1 << 20, &y))
+        return 0;
+    *a = (int)x;
+    *b = (int)y;
+    return 1;
+}
+
+int nn_view_layer_window(const nn_model *m, int i, nn_window *g)
+{
+    const nn_layer *l = layer_at(m, i);
+    if (!l || !l->built || !l->ops->config || l->in_shape[0].ndim != 3)
+        return 0;
+    const char *type = l->ops->type;
+    int global = strncmp(type, "Global", 6) == 0 && strstr(type, "Pooling2D");
+    int conv = strcmp(type, "Conv2D") == 0;
+    int pool = !global && strstr(type, "Pooling2D") != NULL;
+    if (!global && !conv && !pool)
+        return 0;
+    const nn_shape *in = &l->in_shape[0];
+    if (global)
+        return nn_window_init(g, in->dim[0], in->dim[1], in->dim[2], in->dim[0], in->dim[1], 1,
+                              1, NN_PADDING_VALID);
+    /* the layer's Keras config says its window, strides and padding */
+    char body[2048];
+    int n = l->ops->config(l, body + 1, sizeof body - 2);
+    if (n <= 0 || n >= (int)sizeof body - 2)
+        return 0;
+    body[0] = '{';
+    body[n + 1] = '}';
+    body[n + 2] = '\0';
+    nn_json *cfg = nn_json_parse(body, (size_t)n + 2, NULL, NULL);
+    int kh, kw, sh = 1, sw = 1, ok = cfg != NULL;
+    nn_padding pad = NN_PADDING_VALID;
+    if (ok)
+        ok = json_pair(cfg, conv ? "kernel_size" : "pool_size", &kh, &kw);
+    if (ok && nn_json_get(cfg, "strides"))
+        ok = json_pair(cfg, "strides", &sh, &sw);
+    const char *p = ok ? nn_json_str(nn_json_get(cfg, "padding")) : NULL;
+    if (p && strcmp(p, "same") == 0)
+        pad = NN_PADDING_SAME;
+    nn_json_free(cfg);
+    if (!ok)
+        return 0;
+    return nn_window_init(g, in->dim[0], in->dim[1], in->dim[2], kh, kw, sh, sw, pad);
 }
 
 /* ---------------------------------------------------------------- history */

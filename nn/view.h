@@ -12,6 +12,7 @@
 #define NN_VIEW_H
 
 #include "model.h"
+#include "padding.h"
 
 /* ------------------------------------------------------------------ layers */
 
@@ -97,6 +98,32 @@ long nn_view_iterations(const nn_model *m);
 /* Metric names in compile order ("accuracy", ...): count, and name k. */
 int nn_view_metric_count(const nn_model *m);
 const char *nn_view_metric_name(const nn_model *m, int k);
+
+/* ------------------------------------------------ for the formula panel */
+
+/* dL/dz of layer i in the last backward, (B, out shape...): the gradient its
+** fused activation passed back (dL/d output times f'(z)); the output gradient
+** itself when the activation is linear or folded into the loss. NULL before
+** a backward through the layer. */
+const nn_tensor *nn_view_preact_grad(const nn_model *m, int i);
+
+/* The compiled loss (kind, from_logits), or NULL before compile. */
+const nn_loss *nn_view_loss(const nn_model *m);
+
+/* The compiled optimizer (its kind, hyperparameters and step count), or NULL. */
+const nn_optimizer *nn_view_optimizer(const nn_model *m);
+
+/* The optimizer's state slot s (0-based, in the order nn/optim.h lists for each
+** rule: SGD velocity; Adam m, v, max v; RMSprop mean square, momentum, mean
+** gradient; Adagrad accumulator; Adadelta Eg, Edx; Nadam m, v; Adamax m, u) for
+** parameter k of layer i; NULL when the optimizer keeps no such slot or has not
+** made its state yet (before the first update). */
+const nn_tensor *nn_view_optim_slot(const nn_model *m, int i, int k, int s);
+
+/* The window a Conv2D or pooling layer i slides over its input (sizes, strides,
+** padding, output size; a global pooling's window is the whole input): 1 and
+** *g filled, or 0 for a layer without one (or unbuilt). */
+int nn_view_layer_window(const nn_model *m, int i, nn_window *g);
 
 /* ---------------------------------------------------------------- history */
 

@@ -26,7 +26,7 @@
 #define EOF_MARK "<eof>"
 
 /* What reading a line gave. */
-enum { READ_EOF, READ_LINE, READ_INTERRUPTED };
+enum { READ_EOF, READ_LINE, READ_INTERRUPTED, READ_WOKEN };
 
 static lua_State *loop_L;           /* for completion */
 static int use_readline;            /* stdin is a terminal */
@@ -34,6 +34,8 @@ static int reading;                 /* readline's handler is installed */
 static char *history_path;
 static char *got_line;
 static int got;                     /* READ_LINE or READ_EOF once the handler ran */
+static int setup_done;              /* readline_setup has run */
+static int (*wake_fn)(void);        /* repl_read_line's: stop waiting when it says so */
 
 /* ------------------------------------------------------------------ history */
 
@@ -177,6 +179,19 @@ static void cancel_line(void)
     reading = 0;
 }
 
+/* The window answered instead of the keyboard: end the edit line as Enter would. */
+static void drop_line(void)
+{
+    rl_point = rl_end;
+    rl_redisplay();
+    fputc('\n', rl_outstream);
+    fflush(rl_outstream);
+    rl_replace_line("", 0);
+    rl_point = rl_end = 0;
+    rl_callback_handler_remove();
+    reading = 0;
+}
+
 /* Wait for stdin while keeping the idle hook running; returns poll's answer
 ** (1 readable, 0 timeout, -1 error or signal). */
 static int wait_input(void)
@@ -198,6 +213,10 @@ static int read_line_readline(const char *prompt, char **line)
             repl_clear_interrupt();
             cancel_line();
             return READ_INTERRUPTED;
+        }
+        if (wake_fn && wake_fn()) {
+            drop_line();
+            return READ_WOKEN;
         }
         int n = wait_input();
         if (n > 0) {
@@ -223,6 +242,8 @@ static int read_line_plain(char **line)
             repl_clear_interrupt();
             return READ_INTERRUPTED;
         }
+        if (wake_fn && wake_fn())
+            return READ_WOKEN;
         int n = wait_input();
         if (n < 0 && errno != EINTR)
             return READ_EOF;
@@ -340,6 +361,9 @@ static void finish_chunk(lua_State *L, char **chunk)
 
 static void readline_setup(lua_State *L)
 {
+    if (setup_done)
+        return;
+    setup_done = 1;
     rl_readline_name = "nnscope";
     rl_catch_signals = 0;           /* our SIGINT handler only sets a flag */
     rl_attempted_completion_function = attempt_completion;
@@ -361,7 +385,7 @@ void repl_loop(lua_State *L)
                              : read_line_plain(&line);
         if (r == READ_EOF)
             break;
-        if (r == READ_INTERRUPTED) {
+        if (r == READ_INTERRUPTED || r == READ_WOKEN) {
             free(chunk);
             chunk = NULL;
             continue;
@@ -374,8 +398,33 @@ void repl_loop(lua_State *L)
         fputc('\n', stdout);
         history_close();
         free_matches();
+        setup_done = 0;
     }
     fflush(stdout);
+}
+
+int repl_read_line(lua_State *L, const char *prompt, char **line, int (*wake)(void))
+{
+    static const int result[] = {
+        [READ_EOF] = REPL_READ_EOF, [READ_LINE] = REPL_READ_LINE,
+        [READ_INTERRUPTED] = REPL_READ_INTERRUPTED, [READ_WOKEN] = REPL_READ_WOKEN,
+    };
+    *line = NULL;
+    use_readline = isatty(STDIN_FILENO);
+    if (use_readline) {
+        readline_setup(L);
+    } else {
+        fputs(prompt, stdout);
+        fflush(stdout);
+    }
+    wake_fn = wake;
+    int r = use_readline ? read_line_readline(prompt, line) : read_line_plain(line);
+    wake_fn = NULL;
+    if (r == READ_LINE)
+        history_save(*line);
+    if (!use_readline && r != READ_LINE)
+        fputc('\n', stdout);
+    return result[r];
 }
 
 /* ----------------------------------------------------------- the window's */

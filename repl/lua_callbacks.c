@@ -607,44 +607,60 @@ static const char callbacks_source[] =
 "\n"
 "return callbacks\n";
 
-/* help() entries: name, signature, text, example. */
+/* help() entries: name, signature, text, example (each example runs as it stands:
+** tests/lua/test_docs.lua runs them). */
 static const char *const docs[][4] = {
-    {"EarlyStopping", "nn.callbacks.EarlyStopping{monitor = \"val_loss\", min_delta = 0, "
-     "patience = 0, verbose = 0, mode = \"auto\", baseline = nil, restore_best_weights = "
-     "false, start_from_epoch = 0}",
-     "Stops fit when `monitor` has not improved for `patience` epochs (mode auto: names "
-     "ending in acc, accuracy or auc are maximised, the rest minimised).",
-     "local stop = nn.callbacks.EarlyStopping{patience = 3, restore_best_weights = true} "
-     "-- then model:fit(x, y, {epochs = 100, validation_split = 0.1, callbacks = {stop}})"},
-    {"ModelCheckpoint", "nn.callbacks.ModelCheckpoint{filepath, monitor = \"val_loss\", "
-     "verbose = 0, save_best_only = false, save_weights_only = false, mode = \"auto\", "
-     "initial_value_threshold = nil}",
-     "Saves the model after every epoch, or only when `monitor` improves. The path may name "
-     "{epoch:02d} and any log value, as {val_loss:.2f}.",
-     "nn.callbacks.ModelCheckpoint{\"best.safetensors\", save_best_only = true}"},
-    {"CSVLogger", "nn.callbacks.CSVLogger(filename, {separator = \",\", append = false})",
-     "Writes one CSV row per epoch: the epoch (from 0) and every log value, columns sorted.",
-     "nn.callbacks.CSVLogger(\"training.csv\")"},
-    {"LearningRateScheduler", "nn.callbacks.LearningRateScheduler(schedule, {verbose = 0})",
-     "Before each epoch sets the optimizer's learning rate to schedule(epoch, lr).",
-     "nn.callbacks.LearningRateScheduler(function(epoch, lr) return epoch < 10 and lr or "
-     "lr * math.exp(-0.1) end)"},
-    {"ReduceLROnPlateau", "nn.callbacks.ReduceLROnPlateau{monitor = \"val_loss\", factor = "
-     "0.1, patience = 10, verbose = 0, mode = \"auto\", min_delta = 1e-4, cooldown = 0, "
-     "min_lr = 0}",
-     "Multiplies the learning rate by `factor` when `monitor` has not improved for "
-     "`patience` epochs.",
-     "nn.callbacks.ReduceLROnPlateau{factor = 0.2, patience = 5, min_lr = 0.001}"},
+    {"EarlyStopping",
+     "nn.callbacks.EarlyStopping{monitor = \"val_loss\", min_delta = 0, patience = 0,\n"
+     "    verbose = 0, mode = \"auto\", baseline = nil, restore_best_weights = false,\n"
+     "    start_from_epoch = 0}",
+     "Stops fit once `monitor` has not improved for `patience` epochs. mode \"auto\":\n"
+     "names ending in acc, accuracy or auc are maximised, the others minimised.\n"
+     "restore_best_weights puts back the weights of the best epoch at the end.",
+     "local x, y = nn.randn{64, 4}, nn.randn{64, 1}\n"
+     "local model = nn.Sequential{nn.Dense{1, input_dim = 4}}\n"
+     "model:compile{optimizer = \"sgd\", loss = \"mse\"}\n"
+     "model:fit(x, y, {epochs = 50, verbose = 0, validation_split = 0.25,\n"
+     "                 callbacks = {nn.callbacks.EarlyStopping{patience = 3}}})"},
+    {"ModelCheckpoint",
+     "nn.callbacks.ModelCheckpoint{filepath, monitor = \"val_loss\", verbose = 0,\n"
+     "    save_best_only = false, save_weights_only = false, mode = \"auto\",\n"
+     "    initial_value_threshold = nil}",
+     "Saves the model (or its weights) after every epoch, or only when `monitor`\n"
+     "improves. The path may hold {epoch:02d} and log values such as {val_loss:.4f}.",
+     "local cb = nn.callbacks.ModelCheckpoint{\"best.safetensors\", save_best_only = true}"},
+    {"CSVLogger", "nn.callbacks.CSVLogger(filename [, {separator = \",\", append = false}])",
+     "Writes one CSV row per epoch: the epoch (from 0), then every log value in\n"
+     "columns sorted by name (val_ columns too, NA when there is no validation).",
+     "local cb = nn.callbacks.CSVLogger(\"training.csv\", {append = true})"},
+    {"LearningRateScheduler",
+     "nn.callbacks.LearningRateScheduler(schedule [, {verbose = 0}])",
+     "Before each epoch sets the optimizer's learning rate to schedule(epoch, lr),\n"
+     "epoch counted from 0 and lr the current rate.",
+     "local cb = nn.callbacks.LearningRateScheduler(function(epoch, lr)\n"
+     "  return epoch < 10 and lr or lr * math.exp(-0.1)\n"
+     "end)"},
+    {"ReduceLROnPlateau",
+     "nn.callbacks.ReduceLROnPlateau{monitor = \"val_loss\", factor = 0.1,\n"
+     "    patience = 10, verbose = 0, mode = \"auto\", min_delta = 1e-4, cooldown = 0,\n"
+     "    min_lr = 0}",
+     "Multiplies the learning rate by `factor` once `monitor` has not improved by\n"
+     "min_delta for `patience` epochs, then rests `cooldown` epochs; never goes\n"
+     "below min_lr.",
+     "local cb = nn.callbacks.ReduceLROnPlateau{factor = 0.2, patience = 5, min_lr = 1e-4}"},
     {"TerminateOnNaN", "nn.callbacks.TerminateOnNaN()",
-     "Stops training when a batch's loss is NaN or infinite.",
-     "nn.callbacks.TerminateOnNaN()"},
-    {"LambdaCallback", "nn.callbacks.LambdaCallback{on_epoch_begin = fn, on_epoch_end = fn, "
-     "on_batch_end = fn, on_train_begin = fn, on_train_end = fn}",
-     "A callback from plain functions: fn(epoch, logs), fn(batch, logs), fn(logs). Any table "
-     "with such methods (taking self first, with self.model set by fit) is a callback too.",
-     "nn.callbacks.LambdaCallback{on_epoch_end = function(epoch, logs) print(epoch, "
-     "logs.loss) end}"},
+     "Stops training at the batch whose loss is NaN or infinite.",
+     "local cb = nn.callbacks.TerminateOnNaN()"},
+    {"LambdaCallback",
+     "nn.callbacks.LambdaCallback{on_epoch_begin = fn, on_epoch_end = fn,\n"
+     "    on_batch_end = fn, on_train_begin = fn, on_train_end = fn}",
+     "A callback from plain functions, called without self as Keras's lambdas:\n"
+     "fn(epoch, logs), fn(batch, logs), and fn(logs) for on_train_begin/end.",
+     "local cb = nn.callbacks.LambdaCallback{on_epoch_end = function(epoch, logs)\n"
+     "  print(epoch, logs.loss)\n"
+     "end}"},
 };
+
 
 void repl_open_callbacks(lua_State *L, int nn)
 {

@@ -15,6 +15,7 @@
 #include "lua_model.h"
 
 #include <lauxlib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,12 +43,39 @@ static int push_method(lua_layer *c, const char *name)
     return 1;
 }
 
-/* A Lua tensor sharing t's storage (so the layer sees the live batch). */
-static void push_view(lua_State *L, const nn_tensor *t)
+void repl_push_tensor_view(lua_State *L, const nn_tensor *t)
 {
     nn_error err;
     nn_tensor *v = nn_tensor_reshape(t, t->ndim, t->shape, &err);
     repl_tensor_push(L, v);
+}
+
+nn_status repl_take_tensor_result(lua_State *L, const char *who, nn_tensor *dst, nn_error *err)
+{
+    nn_tensor *t = repl_tensor_test(L, -1);
+    char a[96], b[96];
+    if (!t) {
+        nn_status st = nn_error_set(err, NN_EARG, "%s must return a tensor, got %s", who,
+                                    luaL_typename(L, -1));
+        lua_pop(L, 1);
+        return st;
+    }
+    if (!nn_tensor_same_shape(t, dst)) {
+        nn_status st = nn_error_set(err, NN_ESHAPE, "%s returned shape %s, expected %s", who,
+                                    nn_shape_format(a, sizeof a, t->ndim, t->shape),
+                                    nn_shape_format(b, sizeof b, dst->ndim, dst->shape));
+        lua_pop(L, 1);
+        return st;
+    }
+    for (size_t i = 0; i < t->size; i++)
+        nn_tensor_f32(dst)[i] = nn_tensor_get(t, i);
+    lua_pop(L, 1);
+    return NN_OK;
+}
+
+static void push_view(lua_State *L, const nn_tensor *t)
+{
+    repl_push_tensor_view(L, t);
 }
 
 static nn_status call_failed(lua_layer *c, nn_layer *l, const char *method, nn_error *err)
@@ -58,31 +86,13 @@ static nn_status call_failed(lua_layer *c, nn_layer *l, const char *method, nn_e
     return st;
 }
 
-/* The result on top of the stack must be a tensor of shape `want`; copy it. */
+/* The result on top of the stack must be a tensor of dst's shape; copy it. */
 static nn_status take_result(lua_layer *c, nn_layer *l, const char *method, nn_tensor *dst,
                              nn_error *err)
 {
-    lua_State *L = c->L;
-    nn_tensor *t = repl_tensor_test(L, -1);
-    char a[96], b[96];
-    if (!t) {
-        nn_status st = nn_error_set(err, NN_EARG, "layer '%s' (%s): %s must return a tensor, "
-                                    "got %s", l->name, c->type, method, luaL_typename(L, -1));
-        lua_pop(L, 1);
-        return st;
-    }
-    if (!nn_tensor_same_shape(t, dst)) {
-        nn_status st = nn_error_set(err, NN_ESHAPE, "layer '%s' (%s): %s returned shape %s, "
-                                    "expected %s", l->name, c->type, method,
-                                    nn_shape_format(a, sizeof a, t->ndim, t->shape),
-                                    nn_shape_format(b, sizeof b, dst->ndim, dst->shape));
-        lua_pop(L, 1);
-        return st;
-    }
-    for (size_t i = 0; i < t->size; i++)
-        nn_tensor_f32(dst)[i] = nn_tensor_get(t, i);
-    lua_pop(L, 1);
-    return NN_OK;
+    char who[160];
+    snprintf(who, sizeof who, "layer '%s' (%s): %s", l->name, c->type, method);
+    return repl_take_tensor_result(c->L, who, dst, err);
 }
 
 /* build(input_shape); then the output shape is found by calling call() on one

@@ -40,7 +40,8 @@ static const doc_entry module_docs[] = {
      "local layer = nn.layers.Dense{10, activation = \"softmax\", input_dim = 64}"},
     {"nn.models", "nn.models",
      "The model constructors: nn.models.Sequential (== nn.Sequential) and\n"
-     "nn.models.Model (== nn.Model, the functional API).",
+     "nn.models.Model (== nn.Model, the functional API); and models from files\n"
+     "and configs: load_model, save_model, model_from_config, model_from_json.",
      "local model = nn.models.Sequential()"},
     {"nn.optimizers", "nn.optimizers",
      "The optimizers, with Keras's defaults: SGD, RMSprop, Adagrad, Adadelta, Adam,\n"
@@ -344,8 +345,12 @@ static const doc_entry layer_docs[] = {
     {"nn.Activation", "nn.Activation{activation, input_shape = nil, name = nil}",
      "An activation function as a layer: \"relu\", \"sigmoid\", \"tanh\",\n"
      "\"softmax\", \"linear\", \"leaky_relu\", \"elu\", \"softplus\", \"gelu\",\n"
-     "\"swish\" (\"silu\"). nn.Activation(\"relu\") works too.",
-     "local act = nn.Activation{\"sigmoid\"}"},
+     "\"swish\" (\"silu\"); nn.Activation(\"relu\") too. Your own (elementwise):\n"
+     "nn.Activation{fn = function(z) return a end, derivative = function(z, a) ... end}.",
+     "local act = nn.Activation{\"sigmoid\"}\n"
+     "local softplus = nn.Activation{fn = function(z) return (z:exp() + 1):log() end,\n"
+     "                               derivative = function(z, a) return z:sigmoid() end}\n"
+     "print(nn.gradcheck(softplus, nn.randn{2, 3}).ok)"},
     {"nn.LeakyReLU", "nn.LeakyReLU{alpha = 0.3, input_shape = nil, name = nil}",
      "f(x) = x for x > 0, alpha * x otherwise. negative_slope = ... (Keras 3's name)\n"
      "sets the same slope.",
@@ -456,15 +461,25 @@ static const doc_entry model_docs[] = {
     {"Model:fit",
      "model:fit(x, y [, {epochs = 1, batch_size = 32, validation_split = 0,\n"
      "                  validation_data = nil, shuffle = true, verbose = auto,\n"
-     "                  initial_epoch = 0, steps_per_epoch = nil, callbacks = nil}])",
-     "Trains for `epochs` passes over shuffled batches; validation_split holds out\n"
-     "the last rows (or give validation_data = {x_val, y_val}). verbose: 0 silent, 1 a\n"
-     "bar (the default on a terminal), 2 a line per epoch. callbacks: tables with\n"
-     "on_epoch_end(self, epoch, logs) and the like. Returns a History.",
+     "                  initial_epoch = 0, steps_per_epoch = nil, callbacks = nil,\n"
+     "                  class_weight = nil}])\n"
+     "model:fit(generator [, {epochs = 1, steps_per_epoch = nil, ...}])",
+     "Trains `epochs` passes over shuffled batches (validation_split: the last rows held\n"
+     "out, or validation_data = {x_val, y_val}); verbose 0/1/2; callbacks: on_epoch_end etc.\n"
+     "class_weight = {[0] = w0, ...} scales each sample's loss by its class's weight. A\n"
+     "generator: a function or :next() table giving x, y (nil ends an epoch). Returns a History.",
      "local x, y = nn.datasets.iris.load_data()\n"
      "local model = nn.Sequential{nn.Dense{3, activation = \"softmax\", input_dim = 4}}\n"
      "model:compile{optimizer = \"adam\", loss = \"sparse_categorical_crossentropy\"}\n"
-     "local history = model:fit(x, y, {epochs = 3, batch_size = 16, verbose = 0})"},
+     "local history = model:fit(x, y, {epochs = 3, batch_size = 16, verbose = 0,\n"
+     "                                 class_weight = {[0] = 1, [1] = 2, [2] = 1}})\n"
+     "local i = 0\n"
+     "local function batches()     -- a generator: 15 rows at a time, nil at the end\n"
+     "  i = i + 1\n"
+     "  if i > 10 then i = 0; return nil end\n"
+     "  return x:slice(15 * i - 14, 15 * i), y:slice(15 * i - 14, 15 * i)\n"
+     "end\n"
+     "model:fit(batches, {epochs = 2, verbose = 0})"},
     {"Model:evaluate", "model:evaluate(x, y [, {batch_size = 32, verbose = auto}])",
      "The loss and then each compiled metric on x, y in inference mode, as several\n"
      "values. verbose = 1 (the default on a terminal) shows a progress bar.",
@@ -617,6 +632,20 @@ static const doc_entry optimizer_docs[] = {
      "Adam with the infinity norm: m = b1 m + (1 - b1) g; u = max(b2 u, |g|);\n"
      "w = w - lr / (1 - b1^t) m / (u + epsilon).",
      "local opt = nn.optimizers.Adamax()"},
+    {"nn.optimizers.custom",
+     "nn.optimizers.custom{update, learning_rate = 0.01, name = \"custom\"}",
+     "An optimizer in Lua: update(w, g, state, t, lr) returns the new weight from\n"
+     "the weight w, its gradient g, its own table state (kept across steps, fresh\n"
+     "at compile), the step t (1, 2, ...) and model.optimizer.learning_rate.\n"
+     "It is called once per weight per step.",
+     "local momentum = nn.optimizers.custom{name = \"my_momentum\", learning_rate = 0.05,\n"
+     "  update = function(w, g, state, t, lr)\n"
+     "    state.v = (state.v or nn.zeros(w:shape())) * 0.9 - g * lr\n"
+     "    return w + state.v\n"
+     "  end}\n"
+     "local model = nn.Sequential{nn.Dense{1, input_dim = 2}}\n"
+     "model:compile{optimizer = momentum, loss = \"mse\"}\n"
+     "print(model:train_on_batch(nn.tensor{{1, 2}}, nn.tensor{{1}}))"},
 };
 
 /* ----------------------------------------------------- losses, regularizers */
@@ -647,6 +676,17 @@ static const doc_entry loss_docs[] = {
      "-mean(y log p + (1 - y) log(1 - p)) for labels 0 or 1 and a sigmoid output\n"
      "(from_logits = true: raw scores, the sigmoid is part of the loss).",
      "local loss = nn.losses.BinaryCrossentropy{}"},
+    {"nn.losses.custom", "nn.losses.custom{fn, grad, name = \"custom_loss\"}",
+     "A loss in Lua: fn(y_true, y_pred) returns the batch's loss (a number, or a\n"
+     "tensor whose mean is taken); grad(y_true, y_pred) returns dL/dy_pred of that\n"
+     "batch mean, in y_pred's shape. compile also takes a plain {fn = ..., grad = ...};\n"
+     "grad sees the activated y_pred (no softmax is folded into it).",
+     "local my_mse = nn.losses.custom{name = \"my_mse\",\n"
+     "  fn = function(y_true, y_pred) return ((y_pred - y_true) ^ 2):mean() end,\n"
+     "  grad = function(y_true, y_pred) return (y_pred - y_true) * (2 / y_pred:size()) end}\n"
+     "local model = nn.Sequential{nn.Dense{1, input_dim = 2}}\n"
+     "model:compile{optimizer = \"sgd\", loss = my_mse}\n"
+     "print(model:train_on_batch(nn.tensor{{1, 2}}, nn.tensor{{1}}))"},
     {"nn.Regularizer", "a regularizer (nn.Regularizer)",
      "Made by nn.regularizers.l1, l2 or l1_l2: the penalty l1 * sum|w| +\n"
      "l2 * sum w^2 added to the loss. Fields: l1, l2.",

@@ -255,8 +255,8 @@ static int symbolic_tostring(lua_State *L)
         return 1;
     }
     lua_getfield(L, 1, "layer");
-    lua_pushfstring(L, "<KerasTensor from layer '%s'>",
-                    repl_layer_check(L, -1)->layer ? repl_layer_check(L, -1)->layer->name : "?");
+    repl_layer *u = luaL_testudata(L, -1, "nn.Layer");
+    lua_pushfstring(L, "<KerasTensor from layer '%s'>", u && u->layer ? u->layer->name : "?");
     return 1;
 }
 

@@ -18,7 +18,11 @@
 
 repl_layer *repl_layer_check(lua_State *L, int idx)
 {
-    return luaL_checkudata(L, idx, LAYER_MT);
+    repl_layer *u = luaL_checkudata(L, idx, LAYER_MT);
+    if (!u->layer)
+        luaL_argerror(L, idx, "this layer is gone: adding it to a model failed, which freed "
+                      "it (make a new layer)");
+    return u;
 }
 
 void repl_layer_push(lua_State *L, nn_layer *l)
@@ -31,7 +35,7 @@ void repl_layer_push(lua_State *L, nn_layer *l)
 
 static int layer_gc(lua_State *L)
 {
-    repl_layer *u = repl_layer_check(L, 1);
+    repl_layer *u = luaL_checkudata(L, 1, LAYER_MT);
     if (!u->owned)
         nn_layer_free(u->layer);
     u->layer = NULL;
@@ -321,6 +325,9 @@ void repl_loss_from_arg(lua_State *L, int idx, nn_loss *out)
     nn_error err;
     const char *name = NULL;
     int from_logits = 0;
+    idx = lua_absindex(L, idx);     /* fields are pushed below */
+    if (lua_istable(L, idx) && repl_custom_loss_from_arg(L, idx, out))
+        return;
     if (lua_type(L, idx) == LUA_TSTRING) {
         name = lua_tostring(L, idx);
     } else if (luaL_testudata(L, idx, LOSS_MT) || lua_istable(L, idx)) {
@@ -336,6 +343,7 @@ void repl_loss_from_arg(lua_State *L, int idx, nn_loss *out)
     if (nn_loss_parse(name, out, &err) != NN_OK)
         luaL_error(L, "compile: %s", err.msg);
     out->from_logits = from_logits;
+    lua_pushnil(L);
 }
 
 static int loss_tostring(lua_State *L)
@@ -390,6 +398,7 @@ static int new_optimizer(lua_State *L)
         lua_rawseti(L, -2, 1);
         lua_replace(L, 1);
     }
+    int has_options = !lua_isnoneornil(L, 1);
     nn_error err;
     nn_optimizer *o = nn_optim_new(kind, &err);
     if (!o)
@@ -398,7 +407,7 @@ static int new_optimizer(lua_State *L)
     u->o = o;
     u->owned = 0;
     luaL_setmetatable(L, OPTIMIZER_MT);
-    if (!lua_isnoneornil(L, 1)) {
+    if (has_options) {
         repl_check_options(L, 1, nn_optim_name(o), optimizer_options, 1);
         lua_geti(L, 1, 1);                  /* SGD(0.1): the learning rate, positionally */
         if (!lua_isnil(L, -1))
@@ -414,6 +423,15 @@ static int new_optimizer(lua_State *L)
     return 1;
 }
 
+/* The optimizer at idx; an argument error once its __gc ran (Lua code may call it). */
+static nn_optimizer *check_optimizer(lua_State *L, int idx)
+{
+    repl_optimizer *u = luaL_checkudata(L, idx, OPTIMIZER_MT);
+    if (!u->o)
+        luaL_argerror(L, idx, "the optimizer was freed");
+    return u->o;
+}
+
 static int optimizer_gc(lua_State *L)
 {
     repl_optimizer *u = luaL_checkudata(L, 1, OPTIMIZER_MT);
@@ -425,7 +443,7 @@ static int optimizer_gc(lua_State *L)
 
 static int optimizer_index(lua_State *L)
 {
-    nn_optimizer *o = ((repl_optimizer *)luaL_checkudata(L, 1, OPTIMIZER_MT))->o;
+    nn_optimizer *o = check_optimizer(L, 1);
     const char *k = luaL_checkstring(L, 2);
     if (strcmp(k, "learning_rate") == 0 || strcmp(k, "lr") == 0) lua_pushnumber(L, o->learning_rate);
     else if (strcmp(k, "momentum") == 0) lua_pushnumber(L, o->momentum);
@@ -443,14 +461,14 @@ static int optimizer_index(lua_State *L)
 
 static int optimizer_newindex(lua_State *L)
 {
-    nn_optimizer *o = ((repl_optimizer *)luaL_checkudata(L, 1, OPTIMIZER_MT))->o;
+    nn_optimizer *o = check_optimizer(L, 1);
     set_hyper(L, o, luaL_checkstring(L, 2), 3);
     return 0;
 }
 
 static int optimizer_tostring(lua_State *L)
 {
-    nn_optimizer *o = ((repl_optimizer *)luaL_checkudata(L, 1, OPTIMIZER_MT))->o;
+    nn_optimizer *o = check_optimizer(L, 1);
     char lr[32];
     snprintf(lr, sizeof lr, "%g", o->learning_rate);
     lua_pushfstring(L, "<%s learning_rate=%s, %d steps>", nn_optim_name(o), lr,
@@ -481,13 +499,26 @@ nn_optimizer *repl_optimizer_from_arg(lua_State *L, int idx)
         nn_optimizer *o = nn_optim_by_name(lua_tostring(L, idx), &err);
         if (!o)
             luaL_error(L, "compile: %s", err.msg);
+        lua_pushnil(L);
         return o;
     }
     repl_optimizer *u = luaL_testudata(L, idx, OPTIMIZER_MT);
-    if (!u)
+    if (!u || !u->o)
         luaL_error(L, "compile: optimizer must be a name such as 'adam' or an object such as "
                    "nn.optimizers.Adam{learning_rate = 0.001}, got %s", luaL_typename(L, idx));
-    return copy_optimizer(L, u->o);
+    if (u->o->kind == NN_OPT_CUSTOM)
+        return repl_custom_optimizer_copy(L, idx, u->o);
+    nn_optimizer *o = copy_optimizer(L, u->o);
+    lua_pushnil(L);
+    return o;
+}
+
+void repl_optimizer_push(lua_State *L, nn_optimizer *o)
+{
+    repl_optimizer *u = lua_newuserdatauv(L, sizeof *u, 1);
+    u->o = o;
+    u->owned = 0;
+    luaL_setmetatable(L, OPTIMIZER_MT);
 }
 
 /* Wrap the model's own optimizer so `model.optimizer.learning_rate = x` acts

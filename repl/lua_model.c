@@ -16,7 +16,15 @@
 
 #define MODEL_MT "nn.Model"
 
-int (*repl_fit_hook)(const nn_model *m);
+int (*repl_fit_hook)(const nn_model *m, const nn_fit_event *ev);
+void (*repl_stage_hook)(const nn_model *m, int kind, int node, int how);
+
+/* Tell the window (when one is open) which stage the model just performed. */
+static void report_stage(const nn_model *m, nn_stage_kind kind, int node, int how)
+{
+    if (repl_stage_hook)
+        repl_stage_hook(m, kind, node, how);
+}
 
 /* Ctrl-C, from the REPL (repl.c). */
 int repl_interrupted(void);
@@ -29,6 +37,8 @@ typedef struct repl_model { nn_model *m; nn_stepper step; } repl_model;
 nn_model *repl_model_check(lua_State *L, int idx)
 {
     repl_model *u = luaL_checkudata(L, idx, MODEL_MT);
+    if (!u->m)      /* its __gc ran already (Lua code may call it by hand) */
+        luaL_argerror(L, idx, "the model was freed");
     return u->m;
 }
 
@@ -190,7 +200,8 @@ static int model_compile(lua_State *L)
         return luaL_error(L, "compile: a loss is required, e.g. loss = "
                           "'categorical_crossentropy'");
     repl_loss_from_arg(L, -1, &c.loss);
-    lua_pop(L, 1);
+    lua_replace(L, -2);
+    int loss_keep = lua_gettop(L);      /* a custom loss's Lua side, or nil */
     if (lua_getfield(L, 2, "metrics") != LUA_TNIL) {
         luaL_checktype(L, -1, LUA_TTABLE);
         int n = (int)luaL_len(L, -1);
@@ -216,7 +227,8 @@ static int model_compile(lua_State *L)
         lua_pushliteral(L, "rmsprop");      /* Keras's default */
     }
     nn_optimizer *opt = repl_optimizer_from_arg(L, -1);
-    lua_pop(L, 1);
+    lua_replace(L, -2);
+    int opt_keep = lua_gettop(L);       /* a custom optimizer's Lua side, or nil */
     /* the wrapper of the previous optimizer must not outlive it: give the old
     ** one to a new unowned wrapper-free state by freeing it here, after Lua's
     ** wrapper is dropped from the model table */
@@ -231,6 +243,10 @@ static int model_compile(lua_State *L)
     push_model_table(L, 1);
     repl_optimizer_push_owned(L, m->optimizer, 1);
     lua_setfield(L, -2, "optimizer");
+    lua_pushvalue(L, loss_keep);        /* the model keeps what its loss and optimizer call */
+    lua_setfield(L, -2, "__custom_loss");
+    lua_pushvalue(L, opt_keep);
+    lua_setfield(L, -2, "__custom_optimizer");
     return 0;
 }
 
@@ -349,8 +365,10 @@ static int fit_callback(void *ud, const nn_fit_event *ev, nn_error *err)
         break;
     case NN_EVENT_BATCH_END:
         repl_progress_update(&c->bar, ev->batch + 1, ev->n_results, ev->names, ev->results, 0);
-        if (repl_fit_hook && repl_fit_hook(c->m))
+        if (repl_fit_hook && repl_fit_hook(c->m, ev)) {
+            c->interrupted = repl_interrupted();    /* Ctrl-C while paused in the window */
             return 1;
+        }
         if (run_callbacks(c, "on_batch_end", ev->batch, ev, err))
             return 1;
         break;
@@ -435,7 +453,7 @@ static int history_tostring(lua_State *L)
 
 static const char *const fit_options[] = {
     "epochs", "batch_size", "validation_split", "validation_data", "shuffle", "verbose",
-    "initial_epoch", "steps_per_epoch", "callbacks", NULL,
+    "initial_epoch", "steps_per_epoch", "callbacks", "class_weight", NULL,
 };
 
 /* Turn a stop or an error of the core into Lua: Ctrl-C returns normally with
@@ -467,62 +485,210 @@ static int train_hook_failed(lua_State *L, fit_ctx *c, const nn_error *err)
     return luaL_error(L, "%s", err->msg);
 }
 
-static int model_fit(lua_State *L)
+/* Keras's class_weight: a table {[0] = w0, [1] = w1, ...} with keys 0..n-1, read
+** into a float array owned by a userdata pushed on the stack. */
+static const float *read_class_weight(lua_State *L, int o, int *n)
 {
-    nn_model *m = repl_model_check(L, 1);
-    nn_tensor *x = repl_tensor_from_arg(L, 2, "argument #2 to 'fit'");
-    nn_tensor *y = repl_tensor_from_arg(L, 3, "argument #3 to 'fit'");
-    int o = 4;
+    *n = 0;
+    if (lua_isnoneornil(L, o) || lua_getfield(L, o, "class_weight") == LUA_TNIL) {
+        if (!lua_isnoneornil(L, o))
+            lua_pop(L, 1);
+        return NULL;
+    }
+    int t = lua_gettop(L);
+    if (!lua_istable(L, t))
+        luaL_error(L, "fit: class_weight must be a table {[0] = w0, [1] = w1, ...}, not %s",
+                   luaL_typename(L, t));
+    int count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        if (!lua_isinteger(L, -2) || !lua_isnumber(L, -1))
+            luaL_error(L, "fit: class_weight must map class indices (0, 1, ...) to numbers");
+        lua_pop(L, 1);
+        count++;
+    }
+    float *w = lua_newuserdatauv(L, (size_t)(count > 0 ? count : 1) * sizeof *w, 0);
+    for (int c = 0; c < count; c++) {
+        if (lua_geti(L, t, c) == LUA_TNIL)
+            luaL_error(L, "fit: class_weight must have the keys 0 to %d (one less than the "
+                       "number of classes), but has no weight for class %d", count - 1, c);
+        w[c] = (float)lua_tonumber(L, -1);
+        lua_pop(L, 1);
+    }
+    if (count == 0)
+        luaL_error(L, "fit: class_weight is empty");
+    *n = count;
+    return w;
+}
+
+/* The options fit takes with arrays and with a generator alike, from the
+** table at o (which stays on the stack, as do what the options refer to). */
+static void read_fit_options(lua_State *L, int o, nn_fit_options *opt, fit_ctx *c)
+{
     if (!lua_isnoneornil(L, o))
         luaL_checktype(L, o, LUA_TTABLE);
     repl_check_options(L, o, "fit", fit_options, 0);
-    nn_fit_options opt = nn_fit_defaults();
-    opt.epochs = (int)repl_opt_integer(L, o, "fit", "epochs", 1);
-    opt.batch_size = (int)repl_opt_integer(L, o, "fit", "batch_size", 32);
-    opt.validation_split = repl_opt_number(L, o, "fit", "validation_split", 0.0);
-    opt.shuffle = repl_opt_boolean(L, o, "fit", "shuffle", 1);
-    opt.initial_epoch = (int)repl_opt_integer(L, o, "fit", "initial_epoch", 0);
-    opt.steps_per_epoch = (int)repl_opt_integer(L, o, "fit", "steps_per_epoch", 0);
-    fit_ctx c;
-    memset(&c, 0, sizeof c);
-    c.L = L;
-    c.m = m;
-    c.verbose = (int)repl_opt_integer(L, o, "fit", "verbose", default_verbose());
+    *opt = nn_fit_defaults();
+    opt->epochs = (int)repl_opt_integer(L, o, "fit", "epochs", 1);
+    opt->batch_size = (int)repl_opt_integer(L, o, "fit", "batch_size", 32);
+    opt->validation_split = repl_opt_number(L, o, "fit", "validation_split", 0.0);
+    opt->shuffle = repl_opt_boolean(L, o, "fit", "shuffle", 1);
+    opt->initial_epoch = (int)repl_opt_integer(L, o, "fit", "initial_epoch", 0);
+    opt->steps_per_epoch = (int)repl_opt_integer(L, o, "fit", "steps_per_epoch", 0);
+    opt->class_weight = read_class_weight(L, o, &opt->n_class_weight);
+    memset(c, 0, sizeof *c);
+    c->L = L;
+    c->m = repl_model_check(L, 1);
+    c->verbose = (int)repl_opt_integer(L, o, "fit", "verbose", default_verbose());
     if (!lua_isnoneornil(L, o) && lua_getfield(L, o, "validation_data") != LUA_TNIL) {
         int vd = lua_gettop(L);
         luaL_argexpected(L, lua_istable(L, vd), vd, "validation_data = {x_val, y_val}");
         lua_geti(L, vd, 1);
-        opt.val_x = repl_tensor_from_arg(L, -1, "validation_data[1]");
+        opt->val_x = repl_tensor_from_arg(L, -1, "validation_data[1]");
         lua_geti(L, vd, 2);
-        opt.val_y = repl_tensor_from_arg(L, -1, "validation_data[2]");
+        opt->val_y = repl_tensor_from_arg(L, -1, "validation_data[2]");
     }
     if (!lua_isnoneornil(L, o) && lua_getfield(L, o, "callbacks") != LUA_TNIL) {
         luaL_argexpected(L, lua_istable(L, -1), lua_gettop(L), "callbacks = {cb, ...}");
-        c.callbacks = lua_gettop(L);
+        c->callbacks = lua_gettop(L);
     }
-    opt.callback = fit_callback;
-    opt.ud = &c;
+    opt->callback = fit_callback;
+    opt->ud = c;
+}
+
+/* A Lua generator as the core's source of batches: gen() or gen:next() gives
+** x, y (tensors or tables of numbers), or nil at the end of the data. The
+** batch stays on the Lua stack above `base` until the next call. */
+typedef struct lua_source {
+    fit_ctx *c;
+    int gen, method;        /* stack index of the generator; call gen:next() */
+    int base;               /* stack top before a batch */
+} lua_source;
+
+/* In protected mode: (gen, method) -> x, y as tensors, or nothing at the end. */
+static int call_generator(lua_State *L)
+{
+    int method = lua_toboolean(L, 2);
+    lua_settop(L, 1);
+    if (method) {
+        lua_getfield(L, 1, "next");
+        lua_pushvalue(L, 1);
+    } else {
+        lua_pushvalue(L, 1);
+    }
+    lua_call(L, method, 2);
+    if (lua_isnil(L, 2))
+        return 0;
+    if (lua_isnil(L, 3))
+        return luaL_error(L, "it gave x but no y (return x_batch, y_batch, or nil at the end)");
+    nn_tensor *x = repl_tensor_from_arg(L, 2, "the generator's x");
+    if (x && lua_gettop(L) > 3)
+        lua_replace(L, 2);
+    nn_tensor *y = repl_tensor_from_arg(L, 3, "the generator's y");
+    if (y && lua_gettop(L) > 3)
+        lua_replace(L, 3);
+    return 2;
+}
+
+static nn_status lua_source_next(void *ud, const nn_tensor **x, const nn_tensor **y,
+                                 nn_error *err)
+{
+    lua_source *s = ud;
+    lua_State *L = s->c->L;
+    lua_settop(L, s->base);
+    lua_pushcfunction(L, call_generator);
+    lua_pushvalue(L, s->gen);
+    lua_pushboolean(L, s->method);
+    if (lua_pcall(L, 2, 2, 0) != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        if ((msg && strstr(msg, "interrupted!")) || repl_interrupted()) {
+            s->c->interrupted = 1;
+            nn_error_clear(err);
+            return NN_ESTOP;
+        }
+        return nn_error_set(err, NN_EARG, "fit: the generator failed: %s", msg ? msg : "error");
+    }
+    *x = repl_tensor_test(L, -2);
+    *y = repl_tensor_test(L, -1);
+    return NN_OK;
+}
+
+/* Everything of fit after its options are read: on_train_begin, the loop in
+** the core (over arrays when src is NULL, else over the generator), Ctrl-C or
+** errors, on_train_end; leaves the History on the stack (and in model.history). */
+static int run_fit(lua_State *L, fit_ctx *c, nn_fit_options *opt, const nn_tensor *x,
+                   const nn_tensor *y, lua_source *src, int steps)
+{
+    nn_model *m = c->m;
     int first_epoch = m->history.n_epochs;
     nn_error err;
     nn_error_clear(&err);
-    if (c.callbacks) {
+    if (c->callbacks) {
         nn_fit_event ev = {0};
-        set_callback_model(L, c.callbacks, 1);
-        if (run_callbacks(&c, "on_train_begin", -1, &ev, &err))
-            return train_hook_failed(L, &c, &err);
+        set_callback_model(L, c->callbacks, 1);
+        if (run_callbacks(c, "on_train_begin", -1, &ev, &err))
+            return train_hook_failed(L, c, &err);
     }
-    nn_status st = nn_model_fit(m, x, y, &opt, &err);
-    finish_fit(L, &c, st, &err);
-    c.interrupted = 0;
-    if (run_train_end(&c, first_epoch, &err))
-        return train_hook_failed(L, &c, &err);
-    int steps = opt.batch_size > 0 ? (x->shape[0] + opt.batch_size - 1) / opt.batch_size : 0;
-    push_history(L, &m->history, first_epoch, opt.epochs, steps);
+    int top = lua_gettop(L);
+    nn_status st;
+    if (src) {
+        src->base = top;
+        st = nn_model_fit_source(m, lua_source_next, src, opt, &err);
+    } else {
+        st = nn_model_fit(m, x, y, opt, &err);
+    }
+    lua_settop(L, top);
+    finish_fit(L, c, st, &err);
+    c->interrupted = 0;
+    if (run_train_end(c, first_epoch, &err))
+        return train_hook_failed(L, c, &err);
+    push_history(L, &m->history, first_epoch, opt->epochs, steps);
     push_model_table(L, 1);
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, "history");
     lua_pop(L, 1);
     return 1;
+}
+
+/* model:fit(gen, {epochs = ..., steps_per_epoch = ...}): gen is a function or
+** iterator giving x, y per call (nil at the end), or a table with :next() (its
+** #gen, through __len, is the default steps_per_epoch, as a Keras Sequence). */
+static int fit_generator(lua_State *L, int method)
+{
+    nn_fit_options opt;
+    fit_ctx c;
+    read_fit_options(L, 3, &opt, &c);
+    if (opt.validation_split > 0.0)
+        return luaL_error(L, "fit: validation_split needs arrays; with a generator give "
+                          "validation_data = {x_val, y_val}");
+    if (opt.steps_per_epoch == 0 && method && luaL_getmetafield(L, 2, "__len") != LUA_TNIL) {
+        lua_pop(L, 1);
+        opt.steps_per_epoch = (int)luaL_len(L, 2);
+    }
+    lua_source src = {&c, 2, method, 0};
+    return run_fit(L, &c, &opt, NULL, NULL, &src, opt.steps_per_epoch);
+}
+
+static int model_fit(lua_State *L)
+{
+    repl_model_check(L, 1);
+    if (lua_isfunction(L, 2))
+        return fit_generator(L, 0);
+    if (lua_istable(L, 2)) {
+        int next = lua_getfield(L, 2, "next");
+        lua_pop(L, 1);
+        if (next == LUA_TFUNCTION)
+            return fit_generator(L, 1);
+    }
+    /* room for the options at 4 before the arguments convert to tensors */
+    lua_settop(L, lua_gettop(L) > 4 ? lua_gettop(L) : 4);
+    nn_tensor *x = repl_tensor_from_arg(L, 2, "argument #2 to 'fit'");
+    nn_tensor *y = repl_tensor_from_arg(L, 3, "argument #3 to 'fit'");
+    nn_fit_options opt;
+    fit_ctx c;
+    read_fit_options(L, 4, &opt, &c);
+    int steps = opt.batch_size > 0 ? (x->shape[0] + opt.batch_size - 1) / opt.batch_size : 0;
+    return run_fit(L, &c, &opt, x, y, NULL, steps);
 }
 
 /* ------------------------------------------------------ evaluate, predict */
@@ -600,6 +766,7 @@ static int model_train_on_batch(lua_State *L)
     nn_error err;
     if (nn_model_train_on_batch(m, x, y, r, &err) != NN_OK)
         return luaL_error(L, "%s", err.msg);
+    report_stage(m, NN_STAGE_UPDATE, -1, 0);
     return push_results(L, m, r);
 }
 
@@ -629,6 +796,7 @@ static int model_forward(lua_State *L)
     nn_tensor *copy = out ? nn_tensor_clone(out, &err) : NULL;
     if (!copy)
         return luaL_error(L, "%s", err.msg);
+    report_stage(m, NN_STAGE_FORWARD, m->n_nodes - 1, 0);
     repl_tensor_push(L, copy);
     return 1;
 }
@@ -649,6 +817,7 @@ static int model_backward(lua_State *L)
     double loss;
     if (nn_model_backward(m, y, &loss, &err) != NN_OK)
         return luaL_error(L, "%s", err.msg);
+    report_stage(m, NN_STAGE_BACKWARD, 0, 0);
     lua_pushnumber(L, loss);
     return 1;
 }
@@ -659,6 +828,7 @@ static int model_apply_gradients(lua_State *L)
     nn_error err;
     if (nn_model_apply_gradients(m, &err) != NN_OK)
         return luaL_error(L, "%s", err.msg);
+    report_stage(m, NN_STAGE_UPDATE, -1, 0);
     return 0;
 }
 
@@ -679,7 +849,7 @@ static void push_clone_or_nil(lua_State *L, const nn_tensor *t)
 static int model_step(lua_State *L)
 {
     repl_model *u = luaL_checkudata(L, 1, MODEL_MT);
-    nn_model *m = u->m;
+    nn_model *m = repl_model_check(L, 1);
     nn_tensor *x = NULL, *y = NULL;
     if (!u->step.active) {
         x = repl_tensor_from_arg(L, 2, "argument #2 to 'step'");
@@ -689,6 +859,7 @@ static int model_step(lua_State *L)
     nn_error err;
     if (nn_step_next(m, &u->step, x, y, &st, &err) != NN_OK)
         return luaL_error(L, "%s", err.msg);
+    report_stage(m, st.kind, st.node, u->step.active ? 1 : 2);
     lua_createtable(L, 0, 5);
     lua_pushstring(L, nn_stage_name(st.kind));
     lua_setfield(L, -2, "stage");
@@ -819,9 +990,37 @@ static int model_count_params(lua_State *L)
 
 /* ------------------------------------------------------------------ summary */
 
-static void print_row(const char *a, const char *b, const char *c)
+/* Print one table row: each cell wrapped within its column at spaces, as Keras 2's
+** summary wraps long names ("max_pooling2d (MaxPooling2D)" spans two lines). */
+static void print_row(int n, const char *const *cells, const int *widths)
 {
-    printf(" %-28s%-26s%-10s\n", a, b, c);
+    const char *rest[4];
+    for (int c = 0; c < n; c++)
+        rest[c] = cells[c];
+    for (int more = 1; more;) {
+        more = 0;
+        char line[256];
+        size_t at = 0;
+        for (int c = 0; c < n; c++) {
+            int room = widths[c] - 1;
+            size_t len = strlen(rest[c]), take = len;
+            if ((int)len > room) {
+                take = (size_t)room;
+                for (size_t k = (size_t)room; k > 0; k--)
+                    if (rest[c][k] == ' ') {
+                        take = k;
+                        break;
+                    }
+            }
+            at += (size_t)snprintf(line + at, sizeof line - at, " %-*.*s", room, (int)take,
+                                   rest[c]);
+            rest[c] += take;
+            while (*rest[c] == ' ')
+                rest[c]++;
+            more = more || *rest[c];
+        }
+        printf("%s\n", line);
+    }
 }
 
 static void thousands(char *buf, size_t len, size_t n)
@@ -838,29 +1037,67 @@ static void thousands(char *buf, size_t len, size_t n)
 }
 
 /* Keras 2's model.summary() table. */
+/* The "Connected to" cell of a functional model's row: ['dense[0][0]', ...] */
+static void connections(const nn_model *m, int i, char *buf, size_t len)
+{
+    size_t at = (size_t)snprintf(buf, len, "[");
+    for (int k = 0; k < m->nodes[i].n_in && at < len; k++) {
+        int src = m->nodes[i].in[k];
+        char name[64];
+        if (src < 0)
+            snprintf(name, sizeof name, "input_%d", -src);
+        else
+            snprintf(name, sizeof name, "%s", m->nodes[src].layer->name);
+        at += (size_t)snprintf(buf + at, len - at, "%s'%s[0][0]'", k ? ", " : "", name);
+    }
+    if (at < len)
+        snprintf(buf + at, len - at, "]");
+}
+
+/* Keras 2's model.summary() table; functional models get Keras's "Connected to"
+** column and a row per input. */
 static int model_summary(lua_State *L)
 {
     nn_model *m = repl_model_check(L, 1);
     push_model_table(L, 1);
     lua_getfield(L, -1, "name");
-    const char *line = "_________________________________________________________________";
-    const char *dline = "=================================================================";
+    int functional = !m->sequential;
+    static const int seq_widths[3] = {29, 26, 10}, fun_widths[4] = {32, 22, 12, 32};
+    const int *w = functional ? fun_widths : seq_widths;
+    int ncol = functional ? 4 : 3, total_width = functional ? 98 : 65;
+    char line[128], dline[128];
+    memset(line, '_', (size_t)total_width);
+    memset(dline, '=', (size_t)total_width);
+    line[total_width] = dline[total_width] = '\0';
     nn_error err;
     int built = nn_model_build(m, &err) == NN_OK;
     printf("Model: \"%s\"\n%s\n", lua_tostring(L, -1), line);
-    print_row("Layer (type)", "Output Shape", "Param #");
+    const char *head[4] = {"Layer (type)", "Output Shape", "Param #", "Connected to"};
+    print_row(ncol, head, w);
     printf("%s\n", dline);
+    for (int k = 0; functional && k < m->n_inputs; k++) {
+        char name[64], shape[96];
+        snprintf(name, sizeof name, "input_%d (InputLayer)", k + 1);
+        nn_shape_str(shape, sizeof shape, &m->input_shape[k]);
+        char bracketed[100];
+        snprintf(bracketed, sizeof bracketed, "[%s]", shape);
+        const char *cells[4] = {name, bracketed, "0", "[]"};
+        print_row(ncol, cells, w);
+        printf("\n");
+    }
     size_t total = 0, trainable = 0;
     for (int i = 0; i < m->n_nodes; i++) {
         nn_layer *l = m->nodes[i].layer;
-        char name[128], shape[96] = "multiple", params[32];
+        char name[128], shape[96] = "multiple", params[32], conn[256];
         snprintf(name, sizeof name, "%s (%s)", l->name, l->ops->type);
         if (l->built)
             nn_shape_str(shape, sizeof shape, &l->out_shape);
         snprintf(params, sizeof params, "%zu", nn_layer_param_count(l));
-        print_row(name, shape, params);
+        connections(m, i, conn, sizeof conn);
+        const char *cells[4] = {name, shape, params, conn};
+        print_row(ncol, cells, w);
         if (i + 1 < m->n_nodes)
-            printf("%65s\n", "");
+            printf("\n");
         for (int k = 0; k < l->n_params; k++) {
             total += l->params[k].value->size;
             if (l->params[k].trainable)
@@ -989,6 +1226,7 @@ void repl_open_model(lua_State *L, int nn)
     lua_pop(L, 1);
     repl_open_functional(L, nn);
     repl_open_custom(L, nn);
+    repl_open_custom_fns(L, nn);
     repl_open_save(L, nn);
     repl_open_callbacks(L, nn);
 }

@@ -13,6 +13,8 @@ typedef struct repl_layer {
     int owned;              /* 1 once a model owns the layer */
 } repl_layer;
 
+/* The layer at idx, or a Lua argument error, also for a layer that is gone (a failed
+** add freed it, or its __gc ran): u->layer is never NULL after this. */
 repl_layer *repl_layer_check(lua_State *L, int idx);
 
 /* Push a new, unowned layer userdata for `l` (Lua owns it). */
@@ -46,6 +48,29 @@ void repl_open_custom(lua_State *L, int nn);
 ** return 0 (pushing nothing) for any other layer. */
 int repl_custom_layer_field(lua_State *L, const nn_layer *l, const char *key);
 
+/* Push a Lua tensor that shares t's storage (a view: Lua sees the live values). */
+void repl_push_tensor_view(lua_State *L, const nn_tensor *t);
+
+/* Pop the value a Lua callback returned: it must be a tensor of dst's shape, and
+** is copied into dst. Otherwise NN_EARG / NN_ESHAPE with a message that starts
+** with `who` ("layer 'scale' (Scale): call") and names both shapes. */
+nn_status repl_take_tensor_result(lua_State *L, const char *who, nn_tensor *dst, nn_error *err);
+
+/* nn.losses.custom, nn.optimizers.custom and nn.Activation{fn = ..., derivative = ...}:
+** losses, optimizers and activations written in Lua (lua_custom_fns.c). */
+void repl_open_custom_fns(lua_State *L, int nn);
+
+/* For compile: a custom loss table at idx ({fn = ..., grad = ...}, from
+** nn.losses.custom or plain) fills *out and pushes the object that must stay
+** alive, with the model, while the loss is in use. Returns 0 (pushing nothing)
+** when the value at idx is not a custom loss. */
+int repl_custom_loss_from_arg(lua_State *L, int idx, nn_loss *out);
+
+/* For compile: the custom optimizer `src` (made by nn.optimizers.custom, whose
+** userdata is at idx) copied into a new nn_optimizer the caller owns, with fresh
+** per-parameter state; pushes the object that must stay alive with the model. */
+nn_optimizer *repl_custom_optimizer_copy(lua_State *L, int idx, const nn_optimizer *src);
+
 /* model:save, save_weights, load_weights, get_config, to_json; nn.models.load_model,
 ** model_from_config, model_from_json (lua_save.c). */
 void repl_open_save(lua_State *L, int nn);
@@ -73,14 +98,29 @@ lua_Integer repl_layer_positional_int(lua_State *L, int opts, const char *fname,
 void repl_open_toolbox(lua_State *L, int nn);
 
 /* Read an optimizer given to compile (a name or an nn.Optimizer) and return a
-** new nn_optimizer the caller owns; raises a Lua error on a bad value. */
+** new nn_optimizer the caller owns; raises a Lua error on a bad value. Pushes
+** one value: what the model must keep alive while it uses the optimizer (the
+** Lua side of a custom one), or nil. */
 nn_optimizer *repl_optimizer_from_arg(lua_State *L, int idx);
 
-/* Read a loss given to compile (a name or a loss object from nn.losses). */
+/* Push a new nn.Optimizer userdata for `o`, unowned (Lua frees it); user value 1
+** is free for the caller (a custom optimizer keeps its update rule there). */
+void repl_optimizer_push(lua_State *L, nn_optimizer *o);
+
+/* Read a loss given to compile (a name, a loss object from nn.losses, or a
+** custom loss table {fn = ..., grad = ...}). Pushes one value: what the model
+** must keep alive while it uses the loss (a custom loss's Lua side), or nil. */
 void repl_loss_from_arg(lua_State *L, int idx, nn_loss *out);
 
 /* Called after each training batch while the window is open (set by lua_viz.c);
 ** returns non-zero to stop training. NULL when there is no window. */
-extern int (*repl_fit_hook)(const nn_model *m);
+extern int (*repl_fit_hook)(const nn_model *m, const nn_fit_event *ev);
+
+/* Called after each stage of a training step (model:step, and the whole-pass
+** calls forward, backward, apply_gradients, train_on_batch) while the window
+** is open (set by lua_viz.c to viz_set_stage): kind is an nn_stage_kind, node
+** the layer or -1, how one of viz.h's VIZ_PASS, VIZ_STEP_UNDER_WAY,
+** VIZ_STEP_DONE (0, 1, 2). NULL when there is no window. */
+extern void (*repl_stage_hook)(const nn_model *m, int kind, int node, int how);
 
 #endif

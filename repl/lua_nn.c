@@ -13,6 +13,7 @@ int luaopen_nn(lua_State *L)
     lua_setfield(L, nn, "__version");
     repl_open_tensor(L, nn);
     repl_open_data(L, nn);
+    repl_open_augment(L, nn);
     repl_open_model(L, nn);
     repl_open_docs(L, nn);
     return 1;

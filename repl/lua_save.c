@@ -315,42 +315,74 @@ static int null_tostring(lua_State *L)
     return 1;
 }
 
-/* help() entries: name, signature, text, example. */
+/* help() entries: name, signature, text, example (each example runs as it stands:
+** tests/lua/test_docs.lua runs them). */
 static const char *const docs[][4] = {
     {"Model:save", "model:save(filepath)",
-     "Saves the whole model to a safetensors file: the architecture (as Keras's get_config), "
-     "the weights, the compile settings and the optimizer's state, so that training resumes "
-     "exactly where it stopped. The write is atomic: a failed save leaves the old file.",
-     "model:save(\"fashion.safetensors\")"},
+     "Saves the whole model as safetensors: the config (get_config), the weights,\n"
+     "the compile settings and the optimizer's state, so that fit goes on exactly\n"
+     "where it stopped. The write is atomic: a failed save leaves the old file.",
+     "local model = nn.Sequential{nn.Dense{2, input_dim = 3}}\n"
+     "local path = os.tmpname()\n"
+     "model:save(path)\n"
+     "local again = nn.models.load_model(path)\n"
+     "os.remove(path)"},
     {"Model:save_weights", "model:save_weights(filepath)",
-     "Saves only the weights (\"dense/kernel\", \"dense/bias\", ...) as safetensors, which "
-     "numpy, PyTorch and Python's safetensors read.",
-     "model:save_weights(\"weights.safetensors\")"},
+     "Saves the weights alone (\"dense/kernel\", \"dense/bias\", ...) as safetensors,\n"
+     "which numpy, PyTorch and Python's safetensors read.",
+     "local model = nn.Sequential{nn.Dense{2, input_dim = 3}}\n"
+     "local path = os.tmpname()\n"
+     "model:save_weights(path)\n"
+     "os.remove(path)"},
     {"Model:load_weights", "model:load_weights(filepath)",
-     "Loads weights into a model of the same architecture: by name, else by position. A "
-     "weight of another shape is refused with the layer's name and both shapes.",
-     "model:load_weights(\"weights.safetensors\")"},
+     "Loads weights saved by save_weights (or save) into a model of the same\n"
+     "architecture: by name, else in order. A weight of another shape is refused\n"
+     "with the layer's name and both shapes, and then nothing has changed.",
+     "local a = nn.Sequential{nn.Dense{2, input_dim = 3}}\n"
+     "local b = nn.Sequential{nn.Dense{2, input_dim = 3}}\n"
+     "local path = os.tmpname()\n"
+     "a:save_weights(path)\n"
+     "b:load_weights(path)\n"
+     "os.remove(path)"},
     {"Model:get_config", "model:get_config()",
-     "The architecture as a table, as Keras's get_config(): {name = ..., layers = {{class_name "
-     "= \"Dense\", config = {units = 32, ...}}, ...}}. JSON's null in a list is nn.null.",
-     "local cfg = model:get_config(); print(cfg.layers[2].config.units)"},
+     "The architecture as tables, as Keras's get_config(): {name = ..., layers =\n"
+     "{{class_name = \"Dense\", config = {units = 2, ...}}, ...}}. A JSON null in a\n"
+     "list is nn.null. nn.models.model_from_config builds the model again.",
+     "local cfg = nn.Sequential{nn.Dense{2, input_dim = 3}}:get_config()\n"
+     "print(cfg.layers[2].class_name, cfg.layers[2].config.units)"},
     {"Model:to_json", "model:to_json()",
-     "The architecture as JSON text, as Keras's to_json().",
-     "print(model:to_json())"},
+     "The architecture as JSON text, as Keras's to_json(): {\"class_name\":\n"
+     "\"Sequential\", \"config\": {...}}. nn.models.model_from_json reads it back.",
+     "print(nn.Sequential{nn.Dense{2, input_dim = 3}}:to_json())"},
     {"nn.models.load_model", "nn.models.load_model(filepath)",
-     "A model from a file written by model:save: compiled as it was, with its optimizer's "
-     "state. Damaged files and files that do not fit their config are refused with the "
-     "reason; loading never runs code.",
-     "local model = nn.models.load_model(\"fashion.safetensors\")"},
+     "A model saved by model:save, compiled as it was and with its optimizer's\n"
+     "state. A damaged file, or one whose weights do not fit its config, is\n"
+     "refused with the reason; loading never runs code.",
+     "local path = os.tmpname()\n"
+     "nn.Sequential{nn.Dense{2, input_dim = 3}, name = \"mine\"}:save(path)\n"
+     "local model = nn.models.load_model(path)\n"
+     "print(model.name)\n"
+     "os.remove(path)"},
     {"nn.models.save_model", "nn.models.save_model(model, filepath)",
-     "The same as model:save(filepath).", "nn.models.save_model(model, \"m.safetensors\")"},
+     "The same as model:save(filepath).",
+     "local path = os.tmpname()\n"
+     "nn.models.save_model(nn.Sequential{nn.Dense{2, input_dim = 3}}, path)\n"
+     "os.remove(path)"},
     {"nn.models.model_from_config", "nn.models.model_from_config(config)",
-     "A new model (fresh weights) from a config table: what get_config returns, or "
-     "{class_name = \"Sequential\", config = {...}}.",
-     "local twin = nn.models.model_from_config(model:get_config())"},
+     "A new model, with fresh weights, from a config table: what get_config\n"
+     "returns, or Keras's whole form {class_name = \"Sequential\", config = {...}}.",
+     "local cfg = nn.Sequential{nn.Dense{2, input_dim = 3}}:get_config()\n"
+     "cfg.layers[2].config.units = 5\n"
+     "local wider = nn.models.model_from_config(cfg)"},
     {"nn.models.model_from_json", "nn.models.model_from_json(json)",
-     "A new model (fresh weights) from to_json's text.",
-     "local twin = nn.models.model_from_json(model:to_json())"},
+     "A new model, with fresh weights, from the text of model:to_json().",
+     "local text = nn.Sequential{nn.Dense{2, input_dim = 3}}:to_json()\n"
+     "local twin = nn.models.model_from_json(text)"},
+    {"nn.null", "nn.null",
+     "JSON's null where get_config needs a value in a list (batch_input_shape =\n"
+     "{nn.null, 784}: any batch size). model_from_config writes it back as null.",
+     "print(nn.Sequential{nn.Dense{2, input_dim = 3}}:get_config().layers[1].config"
+     ".batch_input_shape[1] == nn.null)"},
 };
 
 static void register_docs(lua_State *L, int nn)
@@ -360,8 +392,12 @@ static void register_docs(lua_State *L, int nn)
     lua_getfield(L, nn, "models");
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         const char *name = docs[i][0];
-        int method = strncmp(name, "Model:", 6) == 0;
-        lua_getfield(L, method ? -2 : -1, method ? name + 6 : name + 10);
+        if (strncmp(name, "Model:", 6) == 0)
+            lua_getfield(L, -2, name + 6);
+        else if (strncmp(name, "nn.models.", 10) == 0)
+            lua_getfield(L, -1, name + 10);
+        else
+            lua_getfield(L, nn, name + 3);
         repl_doc(L, -1, name, docs[i][1], docs[i][2], docs[i][3]);
         lua_pop(L, 1);
     }

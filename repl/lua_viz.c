@@ -16,9 +16,12 @@
 #include "lua_tensor.h"
 #include "repl.h"
 #include "nn/view.h"
+#include "viz/text.h"
 #include "viz/viz.h"
 
 static int model_ref = LUA_NOREF;
+
+static int run_step(lua_State *L);
 
 /* Raise the window's error message as a Lua error. */
 static int viz_error_out(lua_State *L, const char *fn)
@@ -28,14 +31,35 @@ static int viz_error_out(lua_State *L, const char *fn)
 
 static void idle(void *ud)
 {
-    (void)ud;
     viz_pump();
+    if (viz_take_step_request()) {     /* '.' in the window: the next stage */
+        char line[400];
+        if (repl_busy()) {
+            /* a command is running (and may be using the model): not now */
+            snprintf(line, sizeof line, "[window] . steps at the prompt, when no command runs");
+        } else {
+            lua_State *L = ud;
+            lua_pushcfunction(L, run_step);
+            lua_pcall(L, 0, 1, 0);
+            const char *what = lua_tostring(L, -1);
+            snprintf(line, sizeof line, "[window] %s", what ? what : "step failed");
+            lua_pop(L, 1);
+        }
+        repl_print_above(line);
+    }
     const char *msg = viz_take_message();
     if (msg) {
         char line[400];
         snprintf(line, sizeof line, "[window] %s", msg);
         repl_print_above(line);
     }
+}
+
+/* After each training batch: tell the status line where fit is, then pump. */
+static int fit_batch(const nn_model *m, const nn_fit_event *ev)
+{
+    viz_fit_progress(ev->epoch, ev->epochs, ev->batch, ev->batches);
+    return viz_on_batch(m);
 }
 
 /* Forget the shown model (the window closed, or shows another). */
@@ -56,6 +80,7 @@ static void sync_closed(lua_State *L)
     release_model(L);
     repl_set_idle_hook(NULL, NULL);
     repl_fit_hook = NULL;
+    repl_stage_hook = NULL;
 }
 
 static int open_window(lua_State *L, int w, int h)
@@ -78,8 +103,9 @@ static int open_window(lua_State *L, int w, int h)
         repl_print_above(line);
     }
     viz_set_interrupt_check(repl_interrupted);
-    repl_set_idle_hook(idle, NULL);
-    repl_fit_hook = viz_on_batch;
+    repl_set_idle_hook(idle, L);
+    repl_fit_hook = fit_batch;
+    repl_stage_hook = viz_set_stage;
     return 0;
 }
 
@@ -250,8 +276,9 @@ static int l_points(lua_State *L)
         return 0;
     }
     nn_tensor *x = repl_tensor_from_arg(L, 1, "argument #1 to 'viz.points'");
-    nn_tensor *y = lua_isnoneornil(L, 2) ? NULL
-                                         : repl_tensor_from_arg(L, 2, "argument #2 to 'viz.points'");
+    nn_tensor *y = NULL;
+    if (!lua_isnoneornil(L, 2))
+        y = repl_tensor_from_arg(L, 2, "argument #2 to 'viz.points'");
     if (viz_set_points(x, y) != 0)
         return viz_error_out(L, "points");
     return 0;
@@ -309,6 +336,143 @@ static int l_pause(lua_State *L)
     return 0;
 }
 
+/* ------------------------------------------------------------- stepping */
+
+/* What the '.' key steps through: a batch of x, y taken batch_size rows at a
+** time (viz.step_mode), kept in the registry. */
+static int step_x = LUA_NOREF, step_y = LUA_NOREF;
+static int step_batch = 32, step_row;
+
+static void forget_step_data(lua_State *L)
+{
+    luaL_unref(L, LUA_REGISTRYINDEX, step_x);
+    luaL_unref(L, LUA_REGISTRYINDEX, step_y);
+    step_x = step_y = LUA_NOREF;
+}
+
+/* viz.step_mode(model, x, y [, {batch_size = 32}]), or viz.step_mode(false) */
+static int l_step_mode(lua_State *L)
+{
+    if (lua_isboolean(L, 1) && !lua_toboolean(L, 1)) {
+        forget_step_data(L);
+        return 0;
+    }
+    repl_model_check(L, 1);
+    lua_settop(L, 4);
+    nn_tensor *t[2];
+    for (int k = 0; k < 2; k++) {       /* tables become tensors, in place */
+        char what[64];
+        snprintf(what, sizeof what, "argument #%d to 'viz.step_mode'", k + 2);
+        t[k] = repl_tensor_from_arg(L, k + 2, what);
+        if (lua_gettop(L) > 4)
+            lua_replace(L, k + 2);
+    }
+    nn_tensor *x = t[0], *y = t[1];
+    if (x->ndim < 1 || y->ndim < 1 || x->shape[0] != y->shape[0] || x->shape[0] < 1)
+        return luaL_error(L, "viz.step_mode: x and y must have the same number of rows "
+                          "(samples), at least one");
+    int batch = 32;
+    if (!lua_isnoneornil(L, 4)) {
+        luaL_checktype(L, 4, LUA_TTABLE);
+        lua_pushnil(L);
+        while (lua_next(L, 4)) {
+            const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+            if (strcmp(k, "batch_size") != 0)
+                return luaL_error(L, "viz.step_mode: unknown option '%s' (options: batch_size)",
+                                  k);
+            if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1)
+                return luaL_error(L, "viz.step_mode: batch_size must be a whole number >= 1");
+            batch = (int)lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+    }
+    lua_settop(L, 3);
+    if (!viz_is_open() || viz_model() != repl_model_check(L, 1)) {
+        lua_pushcfunction(L, l_show);
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 0);
+    }
+    forget_step_data(L);
+    lua_pushvalue(L, 3);
+    step_y = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pushvalue(L, 2);
+    step_x = luaL_ref(L, LUA_REGISTRYINDEX);
+    step_batch = batch;
+    step_row = 0;
+    return 0;
+}
+
+/* The next stage for the model shown: model:step() while a step is under way,
+** else model:step(x, y) on the next batch of viz.step_mode's data. Returns
+** model:step's table, and a line saying what it did. */
+static int step_next(lua_State *L)
+{
+    if (model_ref == LUA_NOREF || !viz_model())
+        return luaL_error(L, "viz.step: no model shown: call viz.step_mode(model, x, y)");
+    int kind, node, under_way = 0;
+    if (!viz_stage_info(&kind, &node, &under_way))
+        under_way = 0;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, model_ref);
+    int model = lua_gettop(L);
+    lua_getfield(L, model, "step");
+    lua_pushvalue(L, model);
+    int nargs = 1;
+    if (!under_way) {
+        if (step_x == LUA_NOREF)
+            return luaL_error(L, "viz.step: nothing to step through: call "
+                              "viz.step_mode(model, x, y) first, or start a step with "
+                              "model:step(x, y)");
+        lua_rawgeti(L, LUA_REGISTRYINDEX, step_x);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, step_y);
+        const nn_tensor *x = repl_tensor_from_arg(L, -2, "viz.step_mode's x");
+        int n = x->shape[0];
+        int first = step_row % n, last = first + step_batch < n ? first + step_batch : n;
+        step_row = last % n;
+        for (int k = 0; k < 2; k++) {       /* x:slice(first + 1, last), then y's */
+            lua_getfield(L, -2 + k, "slice");
+            lua_pushvalue(L, -3 + k);
+            lua_pushinteger(L, first + 1);
+            lua_pushinteger(L, last);
+            lua_call(L, 3, 1);
+            lua_replace(L, -3 + k);
+        }
+        nargs = 3;
+    }
+    lua_call(L, nargs, 1);
+    int t = lua_gettop(L);
+    lua_getfield(L, t, "stage");
+    lua_getfield(L, t, "name");
+    lua_getfield(L, t, "loss");
+    const char *stage = lua_tostring(L, -3), *name = lua_tostring(L, -2);
+    char num[40];
+    if (name)
+        lua_pushfstring(L, "%s \xc2\xb7 %s", stage ? stage : "?", name);
+    else if (lua_isnumber(L, -1))
+        lua_pushfstring(L, "%s \xc2\xb7 loss %s", stage ? stage : "?",
+                        viz_fmt_num(num, sizeof num, lua_tonumber(L, -1)));
+    else
+        lua_pushstring(L, stage ? stage : "?");
+    lua_replace(L, -4);
+    lua_pop(L, 2);
+    return 2;
+}
+
+/* The '.' key: returns the line to print. */
+static int run_step(lua_State *L)
+{
+    lua_pushcfunction(L, step_next);
+    lua_call(L, 0, 2);
+    return 1;
+}
+
+/* viz.step(): the next stage, as '.' in the window */
+static int l_step(lua_State *L)
+{
+    lua_pushcfunction(L, step_next);
+    lua_call(L, 0, 1);
+    return 1;
+}
+
 static const struct viz_doc {
     const char *name, *signature, *text, *example;
 } docs[] = {
@@ -317,25 +481,25 @@ static const struct viz_doc {
      "they apply, decision boundary and feature maps. It follows fit live and stays\n"
      "responsive at the prompt. With --headless or no display nothing opens, but\n"
      "viz.snapshot still renders every panel.",
-     "viz.show(model)\nmodel:fit(x, y, {epochs = 5})"},
+     "viz.show(model)"},
     {"close", "viz.close()", "Closes the window. Training and the session go on.", NULL},
     {"is_open", "viz.is_open()", "true while the window (or its headless canvas) is open.",
      NULL},
     {"panel", "viz.panel(name)",
      "Shows one panel alone: \"network\", \"weights\", \"activations\", \"loss\", \"sample\",\n"
-     "\"boundary\", \"features\"; \"dashboard\" (or no name) shows them all. Returns false\n"
-     "and the reason when the panel does not apply to this model. Keys 1-7 and Tab do\n"
-     "the same in the window.",
+     "\"boundary\", \"features\", \"formula\"; \"dashboard\" (or no name) shows them all.\n"
+     "Returns false and the reason when the panel does not apply to this model. Keys\n"
+     "1-8 and Tab do the same in the window.",
      "viz.panel(\"weights\")"},
     {"select", "viz.select{layer = i, unit = j}",
      "Selects a layer (number from 1, or name) and a unit in it; every panel follows.\n"
      "In the window: arrows, or a click on a node, tile or column.",
-     "viz.select{layer = 1, unit = 7}\nviz.select{layer = \"dense_1\"}"},
+     "viz.show(model)\nviz.select{layer = 1, unit = 2}"},
     {"sample", "viz.sample(x [, label])",
      "Shows input x (one sample) instead of the last batch's: the network's activations\n"
      "and the prediction follow it as training goes. viz.sample(i) picks the i-th sample\n"
      "of the last batch; viz.sample() goes back.",
-     "viz.sample(x_test:slice(1, 1), 9)"},
+     "viz.show(model)  -- a model on 3 inputs\nviz.sample(nn.tensor{0.5, 0.1, 0.9}, 1)"},
     {"points", "viz.points(x, y)",
      "The points the decision boundary draws (x with 2 columns, y the classes); by\n"
      "default the points of the batches it has seen.", NULL},
@@ -347,8 +511,25 @@ static const struct viz_doc {
     {"snapshot", "viz.snapshot(\"file.png\" [, panel])",
      "Saves what the window shows (or one panel alone) as a PNG at the window's size;\n"
      "works headless too.",
-     "viz.snapshot(\"weights.png\", \"weights\")"},
+     "viz.show(model)\nviz.snapshot(\"/tmp/weights.png\", \"weights\")"},
     {"fps", "viz.fps(n)", "Redraws at most n times a second (30 by default).", NULL},
+    {"step_mode", "viz.step_mode(model, x, y [, {batch_size = 32}])",
+     "Shows model and lets the . key (or viz.step()) step through training one stage\n"
+     "at a time: forward through each layer, the loss, backward, the update. Each new\n"
+     "step takes the next batch_size rows of x, y. The formula panel (key 8) shows the\n"
+     "stage's formula with its numbers. viz.step_mode(false) ends it.",
+     "local x = nn.tensor{{0, 1}, {1, 0}}\nlocal y = nn.tensor{{1}, {0}}\n"
+     "local m = nn.Sequential{nn.Dense{1, activation = \"sigmoid\", input_dim = 2}}\n"
+     "m:compile{optimizer = \"adam\", loss = \"binary_crossentropy\"}\n"
+     "viz.step_mode(m, x, y)\nprint(viz.step().stage)"},
+    {"step", "viz.step()",
+     "The next stage of a training step of the model shown, as the . key does: the\n"
+     "rest of a step begun with model:step(x, y), or a new one on viz.step_mode's\n"
+     "data. Returns what model:step returns.",
+     "local x = nn.tensor{{0, 1}, {1, 0}}\nlocal y = nn.tensor{{1}, {0}}\n"
+     "local m = nn.Sequential{nn.Dense{1, activation = \"sigmoid\", input_dim = 2}}\n"
+     "m:compile{optimizer = \"sgd\", loss = \"binary_crossentropy\"}\n"
+     "viz.step_mode(m, x, y)\nfor _ = 1, 4 do print(viz.step().stage) end"},
     {"pause", "viz.pause([on])",
      "Pauses training at the next batch (viz.pause(false) resumes), like space in the\n"
      "window; n steps one batch.", NULL},
@@ -360,15 +541,15 @@ int luaopen_viz(lua_State *L)
         {"show", l_show},       {"close", l_close},     {"is_open", l_is_open},
         {"panel", l_panel},     {"select", l_select},   {"sample", l_sample},
         {"points", l_points},   {"classes", l_classes}, {"snapshot", l_snapshot},
-        {"fps", l_fps},         {"pause", l_pause},     {NULL, NULL},
+        {"fps", l_fps},         {"pause", l_pause},     {"step_mode", l_step_mode},
+        {"step", l_step},       {NULL, NULL},
     };
     luaL_newlib(L, fns);
     repl_doc(L, -1, "viz", "viz",
-             "The window: viz.show(model), viz.close(), viz.panel(name),\n"
-             "viz.select{layer =, unit =}, viz.sample(x), viz.snapshot(\"file.png\" [, panel]),\n"
-             "viz.fps(n), viz.is_open(), viz.classes{...}, viz.points(x, y), viz.pause().\n"
-             "Keys in the window: space pause, n step, s save, 1-7 and Tab panels,\n"
-             "arrows layer and unit, [ ] sample, l log scale, x stop training.",
+             "The window: viz.show(model), then panel, select, sample, snapshot, fps, close,\n"
+             "is_open, classes, points, pause, step_mode, step. Keys in the window: space\n"
+             "pause, n step a batch, . step a stage, s save, 1-8 and Tab panels, arrows layer\n"
+             "and unit, [ ] sample, l log scale, x stop training.",
              "viz.show(model)");
     for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
         char name[64];

@@ -120,6 +120,7 @@ static void open_modules(lua_State *L)
     repl_open_help(L);
     repl_open_complete(L);
     repl_open_show(L);
+    repl_open_lessons(L);
 }
 
 static int run_chunk(lua_State *L, const char *code, const char *name)
@@ -186,8 +187,11 @@ static int pmain(lua_State *L)
         lua_pushboolean(L, 1);
         return 1;
     }
-    int interactive = o.interactive || (!o.script && !o.n_chunks);
-    if (interactive)
+    /* After a lesson the learner stays at the prompt, unless it ran by itself. */
+    const char *lesson = repl_lesson();
+    int interactive = o.interactive ||
+        (!o.script && !o.n_chunks && (!lesson || (!repl_auto() && isatty(STDIN_FILENO))));
+    if (interactive || lesson)
         repl_prepare_stdin();
     open_modules(L);
     create_arg_table(L, argc, argv, o.script);
@@ -195,6 +199,9 @@ static int pmain(lua_State *L)
     if (!run_e_chunks(L, argv, &o))
         return 0;
     if (o.script && !run_script(L, argc, argv, o.script))
+        return 0;
+    /* a lesson stopped (Ctrl-C, an error) leaves a learner at the prompt */
+    if (lesson && !repl_run_lesson(L, lesson) && !interactive)
         return 0;
     if (interactive) {
         if (isatty(STDIN_FILENO))

@@ -84,11 +84,17 @@ void repl_progress_update(repl_progress *p, int current, int n, const char *cons
     if (!final && (p->verbose != 1 || !p->tty || now - p->last_draw < 0.05))
         return;
     p->last_draw = now;
+    if (final && p->target <= 0)
+        p->target = current;    /* a generator's epoch: its length is known at its end */
     char line[1024];
     size_t at = 0, len = sizeof line;
+    int unknown = p->target <= 0;
     int digits = (int)floor(log10(p->target > 0 ? p->target : 1)) + 1;
-    at += (size_t)snprintf(line, len, "%*d/%d", digits, current, p->target);
-    if (p->verbose == 1) {
+    if (unknown)
+        at += (size_t)snprintf(line, len, "%7d/Unknown", current);
+    else
+        at += (size_t)snprintf(line, len, "%*d/%d", digits, current, p->target);
+    if (p->verbose == 1 && !unknown) {
         int width = p->target > 0 ? (int)(BAR_WIDTH * (double)current / p->target) : BAR_WIDTH;
         line[at++] = ' ';
         line[at++] = '[';
@@ -103,7 +109,7 @@ void repl_progress_update(repl_progress *p, int current, int n, const char *cons
         at = append(line, at, len, " - %.0fs", elapsed, 0);
     if (final && p->verbose == 1)
         at = append_step_time(line, at, len, per_step);
-    if (!final)
+    if (!final && !unknown)
         at = append_eta(line, at, len, per_step * (p->target - current));
     at = append_values(line, at, len, n, names, values);
     if (final && p->verbose == 2) {

@@ -20,7 +20,8 @@ typedef struct repl_progress {
 /* Seconds on a monotonic clock. */
 double repl_now(void);
 
-/* Start a bar of `target` steps. */
+/* Start a bar of `target` steps (0 or less: unknown, drawn "12/Unknown" until the final
+** update, whose step count becomes the target). */
 void repl_progress_begin(repl_progress *p, FILE *out, int verbose, int target);
 
 /* Step `current` (1-based) done with the running values; `final` draws the

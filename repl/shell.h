@@ -49,6 +49,18 @@ void repl_prepare_stdin(void);
 ** history, completion) when stdin is a terminal, plain lines otherwise. */
 void repl_loop(lua_State *L);
 
+/* What repl_read_line gave. */
+enum { REPL_READ_EOF, REPL_READ_LINE, REPL_READ_INTERRUPTED, REPL_READ_WOKEN };
+
+/* Read one line the way the loop reads its own (readline on a terminal, the
+** window kept alive while waiting), for the lesson runner's pause() and try().
+** The prompt is shown (also without a terminal). REPL_READ_LINE: *line is the
+** line without its newline, malloc'd, the caller frees it (a terminal keeps it
+** in the history). REPL_READ_EOF: end of input. REPL_READ_INTERRUPTED: Ctrl-C
+** (the flag is cleared). REPL_READ_WOKEN: `wake` (checked every ~16 ms; may be
+** NULL) returned non-zero before a line came. *line is NULL unless a line came. */
+int repl_read_line(lua_State *L, const char *prompt, char **line, int (*wake)(void));
+
 /* ---------------------------------------------------------------- printing */
 
 /* Push the text the REPL prints for the value at idx: strings as they are,
@@ -114,6 +126,19 @@ typedef struct repl_topic {
 
 extern const repl_topic repl_topics[];  /* ends with a NULL name */
 extern const char repl_tour[];
+
+/* ------------------------------------------------------------------ lessons */
+
+/* Load the lesson library (lessons/lib.lua, found like data/iris.csv: next to
+** the program's data/ directory or under $NNSCOPE_HOME): the globals say,
+** pause, check, try, quick, tr, lesson and lessons. When lessons/ cannot be
+** found, lesson() and lessons() say so and where they looked. Never fails. */
+void repl_open_lessons(lua_State *L);
+
+/* Run lesson `n` (--lesson N; the text as typed) with lesson(n), reporting its
+** errors. Returns 1 when it ran to the end, with every checkpoint passed in
+** --auto mode; 0 otherwise (unknown lesson, an error, a failed checkpoint). */
+int repl_run_lesson(lua_State *L, const char *n);
 
 /* ------------------------------------------------------------ text builder */
 

@@ -37,4 +37,6 @@ for i in $(seq "$runs"); do
     best_without=$(echo "$a $best_without" | awk '{print ($1 < $2) ? $1 : $2}')
     best_with=$(echo "$b $best_with" | awk '{print ($1 < $2) ? $1 : $2}')
 done
-echo "$best_without $best_with $panel" | awk '{printf "fastest: without %.3f s, with %.3f s: the live window (%s) costs %.1f%% of training time\n", $1, $2, $3, 100 * ($2 - $1) / $1}'
+echo "$best_without $best_with $panel" | awk '{
+    printf "fastest: without %.3f s, with %.3f s: the live window (%s) costs %.1f%% of training\n",
+           $1, $2, $3, 100 * ($2 - $1) / $1 }'

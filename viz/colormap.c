@@ -2,6 +2,7 @@
 #include "colormap.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 viz_color viz_cmap_diverging(float t)
 {
@@ -116,6 +117,35 @@ viz_scale viz_scale_fit(viz_cmap cmap, const float *v, size_t n, size_t stride)
         s.lo = lo;
         s.hi = hi > lo ? hi : lo + 1.0f;
     }
+    return s;
+}
+
+static int cmp_abs(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+viz_scale viz_scale_fit_robust(const float *v, size_t n, double q)
+{
+    enum { SAMPLE = 4096 };
+    static float buf[SAMPLE];
+    size_t m = n < SAMPLE ? n : SAMPLE, k = 0;
+    for (size_t i = 0; i < m; i++) {
+        float x = v[i * n / m];
+        if (isfinite(x))
+            buf[k++] = fabsf(x);
+    }
+    viz_scale s = {VIZ_CMAP_DIVERGING, -1.0f, 1.0f, 0.0f};
+    if (k == 0)
+        return s;
+    qsort(buf, k, sizeof *buf, cmp_abs);
+    size_t at = (size_t)(q * (double)(k - 1) + 0.5);
+    float mx = buf[at < k ? at : k - 1];
+    if (!(mx > 0.0f))
+        mx = buf[k - 1] > 0.0f ? buf[k - 1] : 1.0f;
+    s.lo = -mx;
+    s.hi = mx;
     return s;
 }
 

@@ -36,6 +36,11 @@ viz_color viz_scale_color(const viz_scale *s, float v);
 ** input gets a unit range. `stride` steps through v (1: every value). */
 viz_scale viz_scale_fit(viz_cmap cmap, const float *v, size_t n, size_t stride);
 
+/* A diverging scale over [-M, M] with M the `q` quantile of |v| (0.99: the
+** largest 1% saturate), so a few large values do not wash out the rest. At most
+** 4096 values, evenly spread, are looked at. */
+viz_scale viz_scale_fit_robust(const float *v, size_t n, double q);
+
 /* Widen s to also cover t (same colour map). */
 viz_scale viz_scale_union(viz_scale s, viz_scale t);
 

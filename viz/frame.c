@@ -33,7 +33,8 @@ int viz_frame_layout(const viz_frame *f, int view, int w, int h, int *ids, SDL_R
         return 1;
     }
     for (int k = 0; k < VIZ_PANEL_COUNT; k++)
-        if (applies(f, k, NULL, 0))
+        if (applies(f, k, NULL, 0) &&
+            (k != VIZ_PANEL_FORMULA || viz_formula_in_dashboard(f)))
             ids[n++] = k;
     if (n == 0) {
         ids[0] = VIZ_PANEL_NETWORK;
@@ -164,7 +165,8 @@ static void status_text(const viz_frame *f, char *buf, size_t len)
     int nb = 0;
     const float *bl = nn_view_batch_losses(m, &nb);
     if (nb > 0 && n < len)
-        n += snprintf(buf + n, len - n, " \xc2\xb7 loss %s", viz_fmt_num(num, sizeof num, bl[nb - 1]));
+        n += snprintf(buf + n, len - n, " \xc2\xb7 loss %s",
+                      viz_fmt_num(num, sizeof num, bl[nb - 1]));
     for (int k = 0; k < nn_view_metric_count(m) && k < 2 && n < len; k++) {
         double v;
         if (nn_view_batch_metric(m, k, &v) == 0)
@@ -192,8 +194,12 @@ static void draw_status(viz_frame *f, const viz_chrome *chrome)
         snprintf(left + n, sizeof left - n, "   \xe2\x80\x94 %s", chrome->message);
     }
     const char *keys = f->run->paused
-        ? "space resume \xc2\xb7 n step \xc2\xb7 x stop \xc2\xb7 s save \xc2\xb7 1-7 panel"
-        : "space pause \xc2\xb7 n step \xc2\xb7 s save \xc2\xb7 1-7, Tab panel \xc2\xb7 "
+        ? "space resume \xc2\xb7 n step \xc2\xb7 x stop \xc2\xb7 s save \xc2\xb7 1-8 panel"
+        : f->stage && f->stage->in_step       /* stepping a training step (stage.h) */
+        ? ". next stage \xc2\xb7 8 formula \xc2\xb7 1-8, Tab panel \xc2\xb7 "
+          "\xe2\x86\x90\xe2\x86\x92 layer \xc2\xb7 \xe2\x86\x91\xe2\x86\x93 unit \xc2\xb7 "
+          "[ ] sample"
+        : "space pause \xc2\xb7 n step \xc2\xb7 s save \xc2\xb7 1-8, Tab panel \xc2\xb7 "
           "\xe2\x86\x90\xe2\x86\x92 layer \xc2\xb7 \xe2\x86\x91\xe2\x86\x93 unit \xc2\xb7 l log";
     int lw = viz_text_width(left, VIZ_LABEL_PX, VIZ_SANS);
     int room = c->w - 16;

@@ -65,7 +65,8 @@ void viz_heatmap(viz_canvas *c, SDL_Rect r, const float *v, int rows, int cols,
             int x0 = r.x + (int)((long)j * r.w / ocol);
             int x1 = r.x + (int)((long)(j + 1) * r.w / ocol);
             const uint8_t *p = px + ((size_t)i * ocol + j) * 4;
-            viz_fill_rect(c, (SDL_Rect){x0, y0, x1 - x0, y1 - y0}, (viz_color){p[0], p[1], p[2], 255});
+            viz_fill_rect(c, (SDL_Rect){x0, y0, x1 - x0, y1 - y0},
+                          (viz_color){p[0], p[1], p[2], 255});
         }
     }
 }

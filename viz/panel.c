@@ -10,7 +10,7 @@ const viz_panel_ops *viz_panel_get(int k)
 {
     static const viz_panel_ops *const all[] = {
         &viz_panel_network, &viz_panel_weights, &viz_panel_activations, &viz_panel_loss,
-        &viz_panel_sample, &viz_panel_boundary, &viz_panel_features,
+        &viz_panel_sample, &viz_panel_boundary, &viz_panel_features, &viz_panel_formula,
     };
     return k >= 0 && k < (int)(sizeof all / sizeof all[0]) ? all[k] : NULL;
 }

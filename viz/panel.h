@@ -14,10 +14,11 @@
 
 #include "draw.h"
 #include "nn/view.h"
+#include "stage.h"
 
 enum {
     VIZ_PANEL_NETWORK, VIZ_PANEL_WEIGHTS, VIZ_PANEL_ACTIVATIONS, VIZ_PANEL_LOSS,
-    VIZ_PANEL_SAMPLE, VIZ_PANEL_BOUNDARY, VIZ_PANEL_FEATURES
+    VIZ_PANEL_SAMPLE, VIZ_PANEL_BOUNDARY, VIZ_PANEL_FEATURES, VIZ_PANEL_FORMULA
 };
 
 /* What the learner chose. */
@@ -77,6 +78,7 @@ typedef struct viz_frame {
     char **class_names;
     int alone;                      /* the panel fills the window */
     unsigned long weights_key;      /* changes whenever the weights may have */
+    const viz_stage *stage;         /* the stage of a training step shown (stage.h) */
 } viz_frame;
 
 typedef struct viz_panel_ops {
@@ -92,9 +94,14 @@ typedef struct viz_panel_ops {
 } viz_panel_ops;
 
 extern const viz_panel_ops viz_panel_network, viz_panel_weights, viz_panel_activations,
-    viz_panel_loss, viz_panel_sample, viz_panel_boundary, viz_panel_features;
+    viz_panel_loss, viz_panel_sample, viz_panel_boundary, viz_panel_features,
+    viz_panel_formula;
 
-/* The panels in key order (1 .. 7). */
+/* The formula panel joins the dashboard once the learner steps through a
+** training step (model:step, the . key); before, it shows alone only. */
+int viz_formula_in_dashboard(const viz_frame *f);
+
+/* The panels in key order (1 .. 8). */
 const viz_panel_ops *viz_panel_get(int k);
 
 /* ------------------------------------------------- helpers panels share */

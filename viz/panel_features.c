@@ -93,7 +93,8 @@ static void features_subtitle(const viz_frame *f, char *buf, size_t len)
     layout(f, none, &L);
     const char *name = nn_view_layer_name(f->m, L.layer);
     if (f->ui->layer == L.layer)
-        snprintf(buf, len, "%s \xc2\xb7 channel %d of %d \xc2\xb7 %dx%d", name, f->ui->unit + 1, L.ch,
+        snprintf(buf, len, "%s \xc2\xb7 channel %d of %d \xc2\xb7 %dx%d", name, f->ui->unit + 1,
+                 L.ch,
                  L.h, L.w);
     else
         snprintf(buf, len, "%s \xc2\xb7 %d channels of %dx%d", name, L.ch, L.h, L.w);

@@ -16,14 +16,21 @@
 
 static int loss_applies(const viz_frame *f, char *why, size_t len)
 {
-    return 1;
+    int nb = 0;
+    nn_view_batch_losses(f->m, &nb);
+    if (nn_view_compiled(f->m) || nb > 0 || nn_view_epoch_count(f->m) > 0)
+        return 1;
+    snprintf(why, len, "The model is not compiled yet: model:compile{optimizer = ..., loss = "
+                       "...}; the loss then appears here as fit runs.");
+    return 0;
 }
 
 static void loss_subtitle(const viz_frame *f, char *buf, size_t len)
 {
     const char *loss = nn_view_loss_name(f->m), *opt = nn_view_optimizer_name(f->m);
     if (*loss)
-        snprintf(buf, len, "%s \xc2\xb7 %s%s", loss, opt, f->ui->ylog ? " \xc2\xb7 log scale" : "");
+        snprintf(buf, len, "%s \xc2\xb7 %s%s", loss, opt,
+                 f->ui->ylog ? " \xc2\xb7 log scale" : "");
     else
         snprintf(buf, len, "not compiled");
 }

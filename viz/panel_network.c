@@ -42,19 +42,47 @@ static int network_applies(const viz_frame *f, char *why, size_t len)
 {
     if (nn_view_layer_count(f->m) > 0 && nn_view_input_shape(f->m, 0))
         return 1;
-    snprintf(why, len, "The model has no layers with known shapes yet: add layers with an "
-                       "input shape, or train it once.");
+    if (nn_view_layer_count(f->m) == 0)
+        snprintf(why, len, "The model has no layers yet: model:add(nn.Dense{...}) adds one.");
+    else
+        snprintf(why, len, "The model's input shape is not known yet: give the first layer "
+                           "input_dim or input_shape, or train it once.");
     return 0;
+}
+
+/* While stepping stage by stage: the layer being computed (-2: every layer with
+** weights, for the update; -1: none). */
+static int stage_layer(const viz_frame *f)
+{
+    const viz_stage *st = f->stage;
+    if (!st || !st->known || !st->stepping)
+        return -1;
+    if (st->kind == NN_STAGE_LOSS)
+        return nn_view_output_layer(f->m, 0);
+    return st->kind == NN_STAGE_UPDATE ? -2 : st->node;
 }
 
 static void network_subtitle(const viz_frame *f, char *buf, size_t len)
 {
     int l = viz_sel_layer(f);
     const char *name = nn_view_layer_name(f->m, l);
+    if (stage_layer(f) != -1) {
+        /* "forward · dense_1 · ...": the stage being stepped through comes first */
+        const viz_stage *st = f->stage;
+        int sl = stage_layer(f);
+        int n = snprintf(buf, len, "%s \xc2\xb7 ", nn_stage_name(st->kind));
+        if (sl >= 0 && sl != l && n > 0 && (size_t)n < len)
+            n += snprintf(buf + n, len - n, "%s \xc2\xb7 ", nn_view_layer_name(f->m, sl));
+        if (n > 0 && (size_t)n < len) {
+            buf += n;
+            len -= (size_t)n;
+        }
+    }
     int units = viz_layer_units(f->m, l);
     const viz_sample *s = f->s;
     if (s->valid && s->pinned)
-        snprintf(buf, len, "%s \xc2\xb7 unit %d of %d \xc2\xb7 chosen sample", name, f->ui->unit + 1,
+        snprintf(buf, len, "%s \xc2\xb7 unit %d of %d \xc2\xb7 chosen sample", name,
+                 f->ui->unit + 1,
                  units);
     else if (s->valid)
         snprintf(buf, len, "%s \xc2\xb7 unit %d of %d \xc2\xb7 sample %d of batch", name,
@@ -71,7 +99,8 @@ static void choose_units(ncol *c, int units, int room, int selected)
     c->units = units;
     c->shown = shown;
     for (int i = 0; i < shown; i++)
-        c->idx[i] = shown == units ? i : (int)((long)i * (units - 1) / (shown > 1 ? shown - 1 : 1));
+        c->idx[i] = shown == units ? i
+                                   : (int)((long)i * (units - 1) / (shown > 1 ? shown - 1 : 1));
     if (selected >= 0 && selected < units && shown < units) {
         int best = 0;
         for (int i = 1; i < shown; i++)
@@ -181,15 +210,15 @@ static const float *column_values(const viz_frame *f, const ncol *c, int *n)
 }
 
 /* Edges from column a to column b (b's layer has the kernel). */
-static void draw_edges(const viz_frame *f, const ncol *a, const ncol *b)
+static void draw_edges(const viz_frame *f, const ncol *a, const ncol *b, int weighted)
 {
     viz_canvas *c = f->c;
     const nn_param *k = nn_view_param_named(f->m, b->layer, "kernel");
     float x0 = a->kind == COL_IMAGE ? (float)(a->img.x + a->img.w + 2) : a->x + a->r;
     float x1 = b->x - b->r;
     viz_color plain = viz_rgb(0xd0d4da);
-    int dense = k && k->value->ndim == 2 && a->kind == COL_NODES && k->value->shape[0] == a->units &&
-                k->value->shape[1] == b->units;
+    int dense = weighted && k && k->value->ndim == 2 && a->kind == COL_NODES &&
+                k->value->shape[0] == a->units && k->value->shape[1] == b->units;
     if (!dense) {
         /* no weight per pair: thin lines show how values flow */
         float ya = a->kind == COL_IMAGE ? a->img.y + a->img.h / 2.0f : 0.0f;
@@ -322,14 +351,23 @@ static void network_draw(const viz_frame *f, SDL_Rect body)
     nlayout L;
     layout(f, body, &L);
     for (int k = 1; k < L.n; k++) {
-        /* edges come from the layer's source column (the previous one in a chain) */
-        int src = nn_view_layer_source(f->m, L.col[k].layer, 0);
-        int a = src < 0 ? 0 : src + 1;
-        if (a < k)
-            draw_edges(f, &L.col[a], &L.col[k]);
+        /* edges come from each source column of the layer (the previous one in a
+        ** chain; several for Add, Concatenate); weights only on a single source */
+        int n_in = nn_view_layer_input_count(f->m, L.col[k].layer);
+        for (int in = 0; in < n_in; in++) {
+            int src = nn_view_layer_source(f->m, L.col[k].layer, in);
+            int a = src < 0 ? 0 : src + 1;
+            if (a < k)
+                draw_edges(f, &L.col[a], &L.col[k], n_in == 1);
+        }
     }
     for (int k = 0; k < L.n; k++)
         draw_column(f, &L.col[k]);
+    /* the stage being computed: its layer's column outlined in the accent colour */
+    int sl = stage_layer(f);
+    for (int k = 1; k < L.n && sl != -1; k++)
+        if (L.col[k].layer == sl || (sl == -2 && nn_view_param_count(f->m, L.col[k].layer) > 0))
+            viz_stroke_rect(f->c, viz_inset(L.col[k].area, 2), viz_rgb(VIZ_ACCENT), 2);
     if (L.legend.h > 0) {
         /* the edges with a weight each are Dense kernels: the nearest one's scale */
         int kl = -1, sel = viz_sel_layer(f), nl = nn_view_layer_count(f->m);
@@ -352,8 +390,9 @@ static void network_draw(const viz_frame *f, SDL_Rect body)
             lr.w = lr.w * 6 / 10;
             viz_legend_bar(f->c, lr, &s, cap);
         }
-        const char *note = !f->s->valid ? "node: no forward pass yet"
-                           : L.legend.w > 700 ? "node: activation for this sample (colour per layer)"
+        const char *note = !f->s->valid      ? "node: no forward pass yet"
+                           : L.legend.w > 700 ? "node: activation for this sample "
+                                                "(colour per layer)"
                                               : "node: activation";
         viz_text(f->c, note, L.legend.x + L.legend.w, L.legend.y + 2, VIZ_TICK_PX, VIZ_SANS,
                  viz_rgb(VIZ_INK_SOFT), VIZ_RIGHT, L.legend.w * 4 / 10 - 8);

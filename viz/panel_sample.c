@@ -168,8 +168,9 @@ static void draw_output(const viz_frame *f, SDL_Rect r)
         viz_text(c, num, bx + bw + 6, y + (lh - th) / 2, VIZ_TICK_PX, VIZ_MONO,
                  viz_rgb(VIZ_INK_SOFT), VIZ_LEFT, 72);
     }
-    const char *foot = truth >= 0 ? "\xe2\x96\xb6 true class (outlined) \xc2\xb7 dark bar: prediction"
-                                  : "dark bar: prediction \xc2\xb7 true class not known";
+    const char *foot = truth >= 0
+                           ? "\xe2\x96\xb6 true class (outlined) \xc2\xb7 dark bar: prediction"
+                           : "dark bar: prediction \xc2\xb7 true class not known";
     viz_text(c, foot, r.x, top + shown * lh + 4, VIZ_SMALL_PX, VIZ_SANS, viz_rgb(VIZ_INK_SOFT),
              VIZ_LEFT, r.w);
 }

@@ -173,11 +173,12 @@ static void draw_tiles(const viz_frame *f, const wlayout *L, const viz_scale *s)
     char note[96];
     int units = L->mode == MODE_FILTERS ? L->kout : L->cols;
     if (L->tshown < units)
-        snprintf(note, sizeof note, "units %d\xe2\x80\x93%d of %d (\xe2\x86\x91\xe2\x86\x93 to move)",
+        snprintf(note, sizeof note,
+                 "units %d\xe2\x80\x93%d of %d (\xe2\x86\x91\xe2\x86\x93 to move)",
                  L->tfirst + 1, L->tfirst + L->tshown, units);
     else if (L->mode == MODE_FILTERS)
-        snprintf(note, sizeof note, "%d filters, %dx%d, input channel 1 of %d", units, L->kh, L->kw,
-                 L->kin);
+        snprintf(note, sizeof note, "%d filters, %dx%d, input channel 1 of %d", units, L->kh,
+                 L->kw, L->kin);
     else
         snprintf(note, sizeof note, "each tile: one unit's %d weights, as the %dx%d input image",
                  L->rows, L->img_h, L->img_w);
@@ -186,8 +187,10 @@ static void draw_tiles(const viz_frame *f, const wlayout *L, const viz_scale *s)
              viz_rgb(VIZ_INK_SOFT), VIZ_CENTER, L->main.w);
 }
 
-/* A histogram of values in a small plot, bars coloured by the diverging map. */
-static void draw_hist(const viz_frame *f, SDL_Rect r, const nn_tensor *t, const char *label)
+/* A histogram of values in a small plot, bars coloured by the diverging map:
+** by `colours` (the heat map's scale) when given, else by the values' own range. */
+static void draw_hist(const viz_frame *f, SDL_Rect r, const nn_tensor *t, const char *label,
+                      const viz_scale *colours)
 {
     viz_canvas *c = f->c;
     if (r.w < 60 || r.h < 50)
@@ -208,7 +211,7 @@ static void draw_hist(const viz_frame *f, SDL_Rect r, const nn_tensor *t, const 
     viz_plot_axes(c, &p, r, -m, m, 0.0, h.max * 1.1, 0, label, NULL,
                   VIZ_AXIS_NO_YTICKS | VIZ_AXIS_NO_GRID);
     viz_scale s = {VIZ_CMAP_DIVERGING, (float)-m, (float)m, 0.0f};
-    viz_hist_draw(c, &p, &h, 1.0 / 1.1, viz_rgb(VIZ_INK_SOFT), &s);
+    viz_hist_draw(c, &p, &h, 1.0 / 1.1, viz_rgb(VIZ_INK_SOFT), colours ? colours : &s);
 }
 
 static void weights_draw(const viz_frame *f, SDL_Rect body)
@@ -217,7 +220,8 @@ static void weights_draw(const viz_frame *f, SDL_Rect body)
     wlayout L;
     layout(f, body, &L);
     const nn_tensor *k = L.kernel->value;
-    viz_scale s = viz_scale_fit(VIZ_CMAP_DIVERGING, nn_tensor_f32(k), k->size, 1);
+    /* the 99th percentile of |w|: a few large weights would wash the rest out */
+    viz_scale s = viz_scale_fit_robust(nn_tensor_f32(k), k->size, 0.99);
     int sel = f->ui->layer == L.layer ? f->ui->unit : -1;
     if (L.mode == MODE_MATRIX) {
         viz_heatmap(c, L.main, nn_tensor_f32(k), L.rows, L.cols, (size_t)L.cols, 1, &s);
@@ -246,10 +250,11 @@ static void weights_draw(const viz_frame *f, SDL_Rect body)
     } else {
         draw_tiles(f, &L, &s);
     }
-    viz_legend_bar(c, L.legend, &s, "weight (scale per layer)");
+    viz_legend_bar(c, L.legend, &s, k->size >= 100 ? "weight (per layer; largest 1% saturate)"
+                                                   : "weight (scale per layer)");
     if (L.hist_w.w > 0) {
-        draw_hist(f, L.hist_w, k, "weights");
-        draw_hist(f, L.hist_g, L.kernel->grad, "gradients (last batch)");
+        draw_hist(f, L.hist_w, k, "weights", &s);
+        draw_hist(f, L.hist_g, L.kernel->grad, "gradients (last batch)", NULL);
     }
 }
 

@@ -19,7 +19,7 @@ typedef struct viz_plot {
 } viz_plot;
 
 enum {
-    VIZ_AXIS_NO_XTICKS = 1,     /* no x tick labels and no x label (a plot stacked above another) */
+    VIZ_AXIS_NO_XTICKS = 1,     /* no x tick labels nor x label (a plot stacked above another) */
     VIZ_AXIS_NO_GRID = 2,
     VIZ_AXIS_NO_YTICKS = 4,     /* no y tick labels (an overlay's y scale is its own) */
 };

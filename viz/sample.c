@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "stage.h"
 
 void viz_sample_free(viz_sample *s)
 {
@@ -151,8 +152,8 @@ int viz_probe_allowed(const nn_model *m)
 {
     if (!m || nn_view_layer_count(m) == 0 || !nn_view_input_shape(m, 0))
         return 0;
-    if (nn_view_has_backward(m))
-        return 0;
+    if (nn_view_has_backward(m) || viz_stage_in_step(m))
+        return 0;       /* the trace belongs to a step under way */
     for (int i = 0; i < nn_view_layer_count(m); i++)
         if (nn_view_layer_out_shape(m, i)->ndim == 0)
             return 0;

@@ -100,12 +100,37 @@ void viz_set_paused(int on);
 ** training (the REPL's Ctrl-C flag). NULL: none. */
 void viz_set_interrupt_check(int (*fn)(void));
 
+/* --------------------------------------------------------------- stepping */
+
+/* How a stage was reported to viz_set_stage: as part of a whole pass (forward,
+** backward, apply_gradients, a batch of fit), or by model:step with more stages
+** of its step to go, or by model:step completing its step (the update). */
+enum { VIZ_PASS, VIZ_STEP_UNDER_WAY, VIZ_STEP_DONE };
+
+/* Model m just performed a stage of a training step: kind is nn/step.h's
+** nn_stage_kind, node the layer of a forward or backward stage (-1 for the loss
+** and the update). The network panel outlines that layer and the formula panel
+** shows the stage's formula; a stage from model:step also moves the selection
+** to its layer. A backward stage makes the window copy the weights and the
+** optimizer's state, so the next update can be shown as before -> after.
+** Stages of a model other than the one shown are ignored. */
+void viz_set_stage(const nn_model *m, int kind, int node, int how);
+
+/* The stage last reported for the model shown: 1 with its kind, node and
+** whether its step is still under way, or 0 when none was. */
+int viz_stage_info(int *kind, int *node, int *in_step);
+
+/* The learner asked for the next stage ('.' in the window); the REPL takes the
+** request (1 once per request) and runs model:step for the model shown. */
+void viz_request_step(void);
+int viz_take_step_request(void);
+
 /* --------------------------------------------------------------- controls */
 
-#define VIZ_PANEL_COUNT 7
+#define VIZ_PANEL_COUNT 8
 
 /* Show one panel alone by name ("network", "weights", "activations", "loss",
-** "sample", "boundary", "features"), or the dashboard ("dashboard" or NULL).
+** "sample", "boundary", "features", "formula"), or the dashboard ("dashboard" or NULL).
 ** An unknown name fails with the list of names. */
 int viz_set_panel(const char *name);
 
@@ -144,6 +169,19 @@ int viz_set_class_names(int n, const char *const *names);
 
 /* Frame rate limit, 1 to 240. */
 int viz_set_fps(int fps);
+
+/* What a key press (an SDL keycode, with shift held or not) or a left click at
+** (x, y) does in the window; the window's events come here, and tests and
+** scripts may call them directly. Keys: 1-7 a panel alone (again: back), 0 or
+** Esc the dashboard, Tab / shift-Tab the next / previous view, arrows the layer
+** and the unit, Page Up/Down ten units, [ ] the sample, space pause, n step, x
+** stop training, s save a PNG, l log scale. A click on a title bar shows that
+** panel alone (or goes back); in a panel it selects what is under it. */
+void viz_key(int keycode, int shift);
+void viz_click(int x, int y);
+
+/* The view shown: -1 the dashboard, else the panel shown alone (0-based). */
+int viz_current_panel(void);
 
 /* Render what the window shows (panel NULL), or one panel alone, at the window's
 ** size to a PNG at path (written to a temporary file, then renamed). Needs

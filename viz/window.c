@@ -14,6 +14,7 @@
 
 #include "frame.h"
 #include "sample.h"
+#include "stage.h"
 #include "text.h"
 
 #define MESSAGE_MS 4000
@@ -131,6 +132,7 @@ static void fill_frame(viz_frame *f, viz_canvas *c)
     f->n_classes = S.n_classes;
     f->class_names = S.class_names;
     f->weights_key = weights_key();
+    f->stage = viz_stage_current();
 }
 
 /* Bring the current sample up to date before drawing. */
@@ -316,6 +318,7 @@ void viz_set_model(const nn_model *m)
 {
     if (m != S.m) {
         S.m = m;
+        viz_stage_clear();
         free(S.field.v);
         S.field.v = NULL;
         S.field.valid = 0;
@@ -341,7 +344,7 @@ const nn_model *viz_model(void)
 /* --------------------------------------------------------------- controls */
 
 static const char *const panel_names[VIZ_PANEL_COUNT] = {
-    "network", "weights", "activations", "loss", "sample", "boundary", "features",
+    "network", "weights", "activations", "loss", "sample", "boundary", "features", "formula",
 };
 
 const char *viz_panel_name(int k)
@@ -360,7 +363,7 @@ static int panel_index(const char *name)
 static int unknown_panel(const char *name)
 {
     return viz_fail("unknown panel '%s' (panels: dashboard, network, weights, activations, "
-                    "loss, sample, boundary, features)", name);
+                    "loss, sample, boundary, features, formula)", name);
 }
 
 int viz_set_panel(const char *name)
@@ -633,11 +636,15 @@ static void cycle_panel(int dir)
     S.ui.panel = v;
 }
 
-static void on_key(const SDL_KeyboardEvent *k)
+int viz_current_panel(void)
 {
-    SDL_Keycode key = k->keysym.sym;
-    int shift = (k->keysym.mod & KMOD_SHIFT) != 0;
-    if (key >= SDLK_1 && key <= SDLK_7) {
+    return S.ui.panel;
+}
+
+void viz_key(int keycode, int shift)
+{
+    SDL_Keycode key = keycode;
+    if (key >= SDLK_1 && key < SDLK_1 + VIZ_PANEL_COUNT) {
         int p = (int)(key - SDLK_1);
         S.ui.panel = S.ui.panel == p ? -1 : p;
     } else if (key == SDLK_0 || key == SDLK_ESCAPE) {
@@ -661,6 +668,8 @@ static void on_key(const SDL_KeyboardEvent *k)
     } else if (key == SDLK_x) {
         if (S.run.in_fit || S.run.paused)
             S.stop_requested = 1;
+    } else if (key == SDLK_PERIOD) {
+        viz_request_step();     /* the next stage of model:step (taken by the REPL) */
     } else if (key == SDLK_s) {
         save_key_snapshot();
     } else if (key == SDLK_l) {
@@ -677,7 +686,7 @@ static void on_key(const SDL_KeyboardEvent *k)
     S.touches++;
 }
 
-static void on_click(int x, int y)
+void viz_click(int x, int y)
 {
     viz_frame f;
     fill_frame(&f, &S.canvas);
@@ -726,11 +735,11 @@ static void handle_events(void)
             }
             break;
         case SDL_KEYDOWN:
-            on_key(&e.key);
+            viz_key(e.key.keysym.sym, (e.key.keysym.mod & KMOD_SHIFT) != 0);
             break;
         case SDL_MOUSEBUTTONDOWN:
             if (e.button.button == SDL_BUTTON_LEFT)
-                on_click(e.button.x, e.button.y);
+                viz_click(e.button.x, e.button.y);
             break;
         default:
             break;
@@ -871,6 +880,7 @@ int viz_on_batch(const nn_model *m)
 {
     if (!S.open || !m || m != S.m)
         return 0;
+    viz_set_stage(m, NN_STAGE_UPDATE, -1, VIZ_PASS);   /* fit's batch ended with its update */
     Uint64 now = SDL_GetTicks64();
     S.last_batch_ms = now;
     const nn_tensor *x = nn_view_last_input(m);

@@ -23,6 +23,8 @@ void suite_batchnorm(void);
 void suite_merge(void);
 void suite_gradcheck(void);
 void suite_cnn(void);
+void suite_class_weight(void);
+void suite_augment(void);
 
 int main(void)
 {
@@ -46,5 +48,7 @@ int main(void)
     suite_merge();
     suite_gradcheck();
     suite_cnn();
+    suite_class_weight();
+    suite_augment();
     return 0;
 }

@@ -273,6 +273,61 @@ static void dense_too_big_for_memory(void)
     nn_model_free(m);
 }
 
+/* A Conv2D whose kernel (kh kw c) or output per sample has more than INT_MAX elements
+** cannot be indexed by the kernels' int sizes: it is refused when added, before any
+** product overflows (UBSan in the sanitizer run would report one), and the model goes on. */
+static void conv2d_sizes_beyond_int(void)
+{
+    nn_error err = {NN_OK, ""};
+    nn_model *m = nn_model_new(1, &err);
+    nn_conv2d_options o = nn_conv2d_defaults(1, 50000, 50000);
+    nn_layer *l = nn_conv2d_new(&o, &err);
+    CHECK(l != NULL);
+    if (!l) {
+        nn_model_free(m);
+        return;
+    }
+    l->input_hint = (nn_shape){3, {50000, 50000, 1}};
+    CHECK(nn_model_add(m, l, &err) == NN_ENOMEM);
+    CHECK_CONTAINS(err.msg, "a 50000x50000 kernel with 1 filters on input 50000x50000x1 is too");
+    o = nn_conv2d_defaults(70000, 1, 1);
+    l = nn_conv2d_new(&o, &err);
+    l->input_hint = (nn_shape){3, {200, 200, 1}};
+    CHECK(nn_model_add(m, l, &err) == NN_ENOMEM);
+    CHECK(m->n_nodes == 0);
+    o = nn_conv2d_defaults(2, 3, 3);
+    l = nn_conv2d_new(&o, &err);
+    l->input_hint = (nn_shape){3, {5, 5, 1}};
+    CHECK(nn_model_add(m, l, &err) == NN_OK);
+    CHECK(nn_model_param_count(m) == 3 * 3 * 2 + 2);
+    nn_model_free(m);
+}
+
+/* Found by ASan: every forward rebuilt the model's parameter list with realloc, so the
+** array nn_model_params had returned went stale ("valid until layers are added", says
+** its contract). glibc's realloc to the same size stays in place, ASan's always moves:
+** under `make test-sanitize` this fails on the old code. */
+static void model_params_stay_valid_across_forwards(void)
+{
+    nn_error err = {NN_OK, ""};
+    nn_model *m = nn_model_new(1, &err);
+    nn_dense_options o = nn_dense_defaults(3);
+    nn_layer *l = nn_dense_new(&o, &err);
+    l->input_hint = (nn_shape){1, {2}};
+    CHECK(nn_model_add(m, l, &err) == NN_OK);
+    int n = 0;
+    nn_param *const *before = nn_model_params(m, &n);
+    nn_tensor *x = nn_tensor_new2(4, 2, &err);
+    for (int i = 0; i < 3; i++)
+        CHECK(nn_model_forward(m, x, 0, &err) != NULL);
+    int n_after = 0;
+    CHECK(nn_model_params(m, &n_after) == before);
+    CHECK(n == 2 && n_after == 2);
+    CHECK(before[0]->value->size == 6 && before[1]->value->size == 3);
+    nn_tensor_free(x);
+    nn_model_free(m);
+}
+
 void suite_bad_inputs(void)
 {
     t_run("bad inputs: IDX empty and truncated", idx_empty_and_truncated);
@@ -288,4 +343,7 @@ void suite_bad_inputs(void)
           labels_out_of_range_for_to_categorical);
     t_run("resource limits: absurd tensor shapes", absurd_tensor_shapes);
     t_run("resource limits: a Dense layer too big for memory", dense_too_big_for_memory);
+    t_run("resource limits: Conv2D sizes beyond int", conv2d_sizes_beyond_int);
+    t_run("regression: model parameters stay valid across forwards",
+          model_params_stay_valid_across_forwards);
 }

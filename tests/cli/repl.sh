@@ -6,7 +6,7 @@
 # Prints PASS/FAIL lines like the C tests.
 set -u
 cd "$(dirname "$0")/../.."
-NNSCOPE=$PWD/build/nnscope
+NNSCOPE=$PWD/${BUILD_DIR:-build}/nnscope
 export NNSCOPE_NO_HISTORY=1 SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-dummy}
 tmp=$(mktemp -d)
 tmux_socket="nnscope-test-$$"
@@ -151,7 +151,8 @@ check "an unknown option is refused" \
     eval '[ "$rc" -eq 1 ] && has "$err" "unknown option" && has "$err" "usage:"'
 
 run_cmd "" --headless --lesson 2 --lang=zh --auto -e 'print("ok")'
-check "--headless, --lesson, --lang, --auto are accepted" test "$out" = "ok" -a "$rc" -eq 0
+check "--headless, --lesson, --lang, --auto are accepted (-e first, then the lesson)" \
+    eval '[ "$(head -n 1 <<<"$out")" = "ok" ] && has "$out" "第 2 课完成" && [ "$rc" -eq 0 ]'
 
 run_cmd "" -e
 check "-e without a chunk is refused" eval '[ "$rc" -eq 1 ] && has "$err" "needs a Lua chunk"'

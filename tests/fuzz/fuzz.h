@@ -7,6 +7,7 @@
 #ifndef NN_FUZZ_H
 #define NN_FUZZ_H
 
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,17 +18,37 @@
 
 #include "nn/error.h"
 
-/* A path for this process's scratch file `name` (one directory per process, made once). */
+static char fuzz_dir[128];
+
+/* At exit: remove the scratch directory and the files in it. */
+static inline void fuzz_cleanup(void)
+{
+    DIR *d = opendir(fuzz_dir);
+    if (!d)
+        return;
+    char path[512];
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", fuzz_dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(fuzz_dir);
+}
+
+/* A path for this process's scratch file `name` (one directory per process, made once
+** and removed at exit). */
 static inline const char *fuzz_path(const char *name)
 {
-    static char dir[128];
     static char path[256];
-    if (!dir[0]) {
+    if (!fuzz_dir[0]) {
         const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-        snprintf(dir, sizeof dir, "%s/nnscope-fuzz-%ld", base, (long)getpid());
-        mkdir(dir, 0700);
+        snprintf(fuzz_dir, sizeof fuzz_dir, "%s/nnscope-fuzz-%ld", base, (long)getpid());
+        mkdir(fuzz_dir, 0700);
+        atexit(fuzz_cleanup);
     }
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(path, sizeof path, "%s/%s", fuzz_dir, name);
     return path;
 }
 

@@ -1,15 +1,16 @@
 -- tests/lua/api_fuzz.lua — every public Lua function, called with wrong arguments; run
 -- by tests/lua/test_api_fuzz.lua in a child nnscope (so the prints of the functions it
 -- calls stay out of the test log), one section at a time:
---   nnscope --headless tests/lua/api_fuzz.lua functions|methods|operators
+--   nnscope --headless tests/lua/api_fuzz.lua functions|methods|operators|collected
 --
 -- The functions are found, not listed: everything reachable from the `nn` and `viz`
 -- tables (recursively), plus the methods of one object of each kind the API makes
 -- (tensors, models, layers, optimizers, scalers, ...), so new functions are covered as
--- they land. Each is called with nil, numbers (0, negative, fractional, 2^31, huge, NaN,
+-- they land. Each is called with nil, numbers (0, negative, fractional, 2^31 + 2, huge, NaN,
 -- +-inf, the integer extremes), strings, booleans, empty and odd tables, a function
 -- that raises, tensors of the wrong shape and dtype, and objects of the wrong kind, in
--- each of its first three argument places, the other places nil, 1 or a small tensor.
+-- each of its first three argument places, the other places nil, 1, a small matrix or a
+-- small batch of images.
 -- Methods are also called on a wrong `self`.
 --
 -- A call may return or raise a Lua error; anything else (a crash, a sanitizer report)
@@ -47,13 +48,25 @@ local function objects()
   o.scaler = nn.preprocessing.StandardScaler()
   o.regularizer = nn.regularizers.l2(0.01)
   o.input = nn.Input{shape = {2}}
+  o.cnn = nn.Sequential{
+    nn.Conv2D{2, 3, activation = "relu", padding = "same", input_shape = {6, 6, 1}},
+    nn.BatchNormalization{}, nn.MaxPooling2D{2}, nn.Dropout{0.5}, nn.Flatten{},
+    nn.Dense{2, activation = "softmax"},
+  }
+  o.cnn:compile{optimizer = "adam", loss = "sparse_categorical_crossentropy"}
+  local inp = nn.Input{shape = {4}}
+  local a, b = nn.Dense{3}(inp), nn.Dense{3}(inp)
+  o.functional = nn.Model{inputs = inp, outputs = nn.Dense{1}(nn.Concatenate{}{a, nn.Add{}{a, b}})}
+  o.functional:compile{optimizer = "rmsprop", loss = "mse"}
+  o.images = nn.rand{3, 6, 6, 1}
   return o
 end
 
--- The wrong values, as {name, value} pairs.
+-- The wrong values, as {name, value} pairs. 2^31 + 2 is past INT_MAX even after
+-- nn.arange(1, x) takes 1 off: a count of exactly INT_MAX is legal, and 8 GiB.
 local function bad_values(o)
   return {
-    {"nil", nil}, {"0", 0}, {"-1", -1}, {"0.5", 0.5}, {"2^31", 2^31}, {"1e300", 1e300},
+    {"nil", nil}, {"0", 0}, {"-1", -1}, {"0.5", 0.5}, {"2^31+2", 2^31 + 2}, {"1e300", 1e300},
     {"-1e300", -1e300}, {"nan", 0 / 0}, {"inf", math.huge}, {"-inf", -math.huge},
     {"maxinteger", math.maxinteger}, {"mininteger", math.mininteger},
     {"''", ""}, {"'relu'", "relu"}, {"'x'", "x"}, {"true", true}, {"{}", {}},
@@ -61,6 +74,7 @@ local function bad_values(o)
     {"{x = 1}", {x = 1}}, {"function", boom},
     {"vector", o.vector}, {"tensor4", o.tensor4}, {"uint8", o.uint8},
     {"layer", o.layer}, {"model", o.model}, {"optimizer", o.optimizer},
+    {"images", o.images}, {"cnn", o.cnn},
   }
 end
 
@@ -135,7 +149,7 @@ end
 -- `self_obj` (for methods) goes first, before the fuzzed places.
 local function hammer(label, fn, self_obj, fresh)
   local o = fresh()
-  local fills = {{"nil", nil}, {"1", 1}, {"tensor", o.tensor}}
+  local fills = {{"nil", nil}, {"1", 1}, {"tensor", o.tensor}, {"images", o.images}}
   for _, fill in ipairs(fills) do
     for place = 1, 3 do
       for _, bad in ipairs(bad_values(o)) do
@@ -212,7 +226,7 @@ local function section_operators()
     function(a, b) return a(b) end,
   }
   local kinds = {"tensor", "vector", "tensor4", "uint8", "model", "layer", "optimizer",
-                 "scaler", "loss", "input"}
+                 "scaler", "loss", "input", "cnn", "functional"}
   for _, kind in ipairs(kinds) do
     for i, op in ipairs(ops) do
       for _, bad in ipairs(bad_values(o)) do
@@ -224,11 +238,59 @@ local function section_operators()
   return #kinds
 end
 
+-- Objects whose __gc ran already (called by hand, as Lua code may: getmetatable(o).__gc(o))
+-- must refuse further use with an error, never touch freed memory.
+local function section_collected()
+  local known = {}
+  local sample = objects()
+  for _, obj in pairs(sample) do
+    local mt = getmetatable(obj)
+    local t = type(mt) == "table" and (rawget(mt, "__methods") or rawget(mt, "__index"))
+    if type(t) == "table" then for k in pairs(t) do known[k] = true end end
+  end
+  local kinds = {}
+  for kind in pairs(sample) do kinds[#kinds + 1] = kind end
+  table.sort(kinds)
+  local n = 0
+  for _, kind in ipairs(kinds) do
+    local names = methods_of(sample[kind], known)
+    local o = objects()
+    local obj = o[kind]
+    local mt = getmetatable(obj)
+    local gc = type(mt) == "table" and rawget(mt, "__gc")
+    if gc then
+      n = n + 1
+      try(kind .. ": __gc by hand", gc, obj)
+      try(kind .. ": __gc twice", gc, obj)
+      try(kind .. ": tostring after __gc", tostring, obj)
+      for _, m in ipairs(names) do
+        local ok, fn = pcall(function() return obj[m] end)
+        if ok and type(fn) == "function" and not SKIP[kind .. ":" .. m] then
+          try(kind .. ":" .. m .. " after __gc", fn, obj)
+          try(kind .. ":" .. m .. " after __gc, on a matrix", fn, obj, o.tensor, o.tensor)
+        end
+        try(kind .. "." .. m .. " read after __gc", function() return obj[m] end)
+        try(kind .. "." .. m .. " written after __gc", function() obj[m] = 1 end)
+      end
+      for _, other in ipairs({"model", "compiled", "cnn", "functional", "scaler"}) do
+        for _, m in ipairs({"fit", "add", "compile", "predict", "evaluate", "transform"}) do
+          local ok, fn = pcall(function() return o[other][m] end)
+          if ok and type(fn) == "function" then
+            try(other .. ":" .. m .. " given a collected " .. kind, fn, o[other], obj, obj)
+          end
+        end
+      end
+    end
+  end
+  collectgarbage()
+  return n
+end
+
 local run = {functions = section_functions, methods = section_methods,
-             operators = section_operators}
+             operators = section_operators, collected = section_collected}
 local which = arg and arg[1]
 assert(run[which], "usage: nnscope --headless tests/lua/api_fuzz.lua " ..
-       "functions|methods|operators")
+       "functions|methods|operators|collected")
 local n = run[which]()
 collectgarbage()
 io.stderr:write(string.format("api fuzz %s: %d calls on %d functions\n", which, calls, n))

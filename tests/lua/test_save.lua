@@ -270,7 +270,8 @@ test("EarlyStopping stops at the epoch Keras stops", function()
   -- restore_best_weights: the weights of the best epoch (1) come back at the end
   local es = ES{monitor = "loss", patience = 1, restore_best_weights = true}
   local stopped, model = run_epochs(es, "loss", {1.0, 0.5, 0.7, 0.8})
-  assert(stopped == 2 and model.restored == 1, tostring(stopped) .. " " .. tostring(model.restored))
+  assert(stopped == 2 and model.restored == 1,
+         tostring(stopped) .. " " .. tostring(model.restored))
   expect_error(function() ES{patiense = 2} end, "did you mean 'patience'")
   expect_error(function() ES{mode = "maximum"} end, "mode must be 'auto', 'min' or 'max'")
 end)

@@ -7,11 +7,13 @@
 
 void suite_viz_draw(void);
 void suite_viz_panels(void);
+void suite_viz_formula(void);
 
 int main(void)
 {
     suite_viz_draw();
     suite_viz_panels();
+    suite_viz_formula();
     viz_text_quit();
     return 0;
 }

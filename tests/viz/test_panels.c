@@ -332,6 +332,89 @@ static void test_on_batch_headless(void)
     nn_model_free(m);
 }
 
+/* Keys and clicks, called as the window's events would call them. */
+static void test_keys_and_clicks(void)
+{
+    nn_error err;
+    nn_model *m = model_dense(4, 3);
+    nn_dense_options o = nn_dense_defaults(2);
+    if (!CHECK(m) || !CHECK(nn_model_add(m, nn_dense_new(&o, &err), &err) == NN_OK) ||
+        !CHECK(open_headless(1280, 800))) {
+        nn_model_free(m);
+        return;
+    }
+    viz_set_model(m);
+    int layer, unit;
+    viz_key(SDLK_2, 0);
+    CHECK(viz_current_panel() == 1);
+    viz_key(SDLK_2, 0);
+    CHECK(viz_current_panel() == -1);
+    viz_key(SDLK_7, 0);
+    CHECK(viz_current_panel() == 6);
+    viz_key(SDLK_ESCAPE, 0);
+    CHECK(viz_current_panel() == -1);
+    viz_key(SDLK_TAB, 0);
+    CHECK(viz_current_panel() == 0);
+    viz_key(SDLK_TAB, 1);
+    viz_key(SDLK_TAB, 1);
+    CHECK(viz_current_panel() == VIZ_PANEL_COUNT - 1);     /* round to the last panel */
+    viz_key(SDLK_RIGHT, 0);
+    viz_key(SDLK_RIGHT, 0);
+    viz_selection(&layer, &unit);
+    CHECK(layer == 1);                  /* two layers: clamped at the last */
+    viz_key(SDLK_LEFT, 0);
+    for (int i = 0; i < 5; i++)
+        viz_key(SDLK_DOWN, 0);
+    viz_selection(&layer, &unit);
+    CHECK(layer == 0 && unit == 2);     /* three units: clamped at the last */
+    viz_key(SDLK_SPACE, 0);
+    CHECK(viz_paused());
+    viz_key(SDLK_SPACE, 0);
+    CHECK(!viz_paused());
+
+    /* a click on a weight's column selects its unit, and the network follows */
+    float *w = kernel_of(m, 0);
+    for (int i = 0; i < 12; i++)
+        w[i] = 0.0f;
+    w[0 * 3 + 1] = -1.0f;
+    w[3 * 3 + 2] = 1.0f;
+    viz_select(0, 0);
+    SDL_Surface *s = shot("weights");
+    SDL_Rect b = {0, 0, 0, 0};
+    if (CHECK(s)) {
+        CHECK(px_find(s, (SDL_Rect){0, 0, 0, 0}, viz_rgb(0x0877bd), &b) > 400);
+        SDL_FreeSurface(s);
+    }
+    viz_set_panel("weights");
+    viz_click(b.x + b.w / 2, b.y + b.h / 2);
+    viz_selection(&layer, &unit);
+    CHECK(layer == 0 && unit == 2);
+    SDL_Rect ring2, ring0;
+    s = shot("network");
+    if (CHECK(s)) {
+        CHECK(px_find(s, (SDL_Rect){0, 0, 0, 0}, viz_rgb(0xd6246e), &ring2) > 20);
+        SDL_FreeSurface(s);
+    }
+    viz_select(0, 0);
+    s = shot("network");
+    if (CHECK(s)) {
+        CHECK(px_find(s, (SDL_Rect){0, 0, 0, 0}, viz_rgb(0xd6246e), &ring0) > 20);
+        /* the ring moved up from the third node to the first (the layer name above
+        ** is accent too, so compare the lowest accent pixels) */
+        CHECK(ring0.y + ring0.h < ring2.y + ring2.h - 40);
+        SDL_FreeSurface(s);
+    }
+    /* a click on a title bar shows that panel alone, a second one goes back */
+    viz_set_panel(NULL);
+    viz_click(60, 15);
+    CHECK(viz_current_panel() == 0);
+    viz_click(60, 15);
+    CHECK(viz_current_panel() == -1);
+    viz_set_model(NULL);
+    viz_close();
+    nn_model_free(m);
+}
+
 void suite_viz_panels(void)
 {
     snprintf(dir, sizeof dir, "/tmp/nnscope-viz-test-%ld", (long)getpid());
@@ -348,6 +431,7 @@ void suite_viz_panels(void)
     t_run("viz: snapshot and control errors", test_snapshot_errors);
     t_run("viz: decision boundary puts the trace back", test_boundary_leaves_trace);
     t_run("viz: fit hook headless", test_on_batch_headless);
+    t_run("viz: keys and clicks, selection followed across panels", test_keys_and_clicks);
     if (getenv("NNSCOPE_KEEP_TEST_PNG"))
         return;
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
