@@ -125,7 +125,8 @@ fuzz-smoke:
 
 # The benchmark's C side links libnn.a alone (no Lua, no SDL).
 $(BUILD)/bench_nn: bench/bench_nn.c $(BUILD)/libnn.a
-	$(CC) $(CFLAGS) $(NN_CFLAGS) -I. -o $@ $< $(BUILD)/libnn.a $(NN_LIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) $(NN_CFLAGS) -o $@ $< $(BUILD)/libnn.a $(NN_LIBS)
 
 bench: $(BUILD)/nnscope $(BUILD)/bench_nn
 	@scripts/install-deps.sh --bench
