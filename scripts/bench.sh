@@ -42,7 +42,8 @@ ncpu=$(nproc)
 
 # Other work on the machine skews every number: say so in the results.
 load_start=$(cut -d' ' -f1 /proc/loadavg)
-echo "{\"impl\": \"machine\", \"work\": \"load\", \"start\": $load_start}" >>"$raw"
+echo "{\"impl\": \"machine\", \"work\": \"load\", \"start\": $load_start," \
+     "\"nice\": \"${BENCH_NICE:-0}\"}" >>"$raw"
 if awk "BEGIN { exit !($load_start > 0.5) }"; then
     echo "bench: warning: load average $load_start before starting; other processes will" \
          "slow down both sides unevenly"

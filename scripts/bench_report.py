@@ -106,6 +106,10 @@ def build(res, rounds, quick):
     out("Medians of %d round%s, nnscope and PyTorch interleaved in each round; loading the"
         " data is not timed, shuffling, gathering batches and training are." %
         (rounds, "" if rounds == 1 else "s"))
+    nice = res.first("machine", "load", "nice")
+    if nice not in (None, "0"):
+        out("Every measured process ran at nice %s (BENCH_NICE), so that other work on the"
+            " machine disturbed it less." % nice)
     load = res.first("machine", "load", "start")
     if load is not None and load > 0.5:
         out("")
@@ -296,8 +300,9 @@ def build(res, rounds, quick):
                                                fmt_num(g, 1),
                                                "%.0f%%" % (100 * g / peak) if peak else "-"))
     out("")
-    out("Reproduce: `make bench` (about 10 minutes; `BENCH_ROUNDS=1` for one round,"
-        " `BENCH_QUICK=1` for a smoke run). Raw results: build/bench/raw.jsonl.")
+    out("Reproduce: `make bench` (about 5 minutes on 2 cores; `BENCH_ROUNDS=1` for one round,"
+        " `BENCH_QUICK=1` for a smoke run, `BENCH_NICE=-10` on a shared machine). Raw results:"
+        " build/bench/raw.jsonl; where the time goes: bench/PROFILE.md.")
     return lines
 
 
