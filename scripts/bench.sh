@@ -9,8 +9,8 @@
 #              PyTorch's default picks fewer intra-op threads than there are cores
 # nnscope runs as it comes, and also with OPENBLAS_NUM_THREADS=1 (for information)
 # and compares nnscope with the best PyTorch configuration of each row. sgemm speed is
-# measured in every round too; once: peak memory of an MLP training run and (when the
-# window is built) training with the window live, offscreen.
+# measured in every round too, and (when the window is built) training with the window
+# live, offscreen; once: peak memory of an MLP training run.
 #
 # Prints the table of medians and ratios, each target of issue 7 marked met / not met,
 # and writes it to bench/RESULTS.md. Raw results (JSON lines) go to build/bench/.
@@ -101,7 +101,10 @@ for r in $(seq 1 "$rounds"); do
     esac
     for who in $order; do
         case $who in
-            nn)      nn_run "$r" "$seed" mlp,cnn,step,sgemm ;;
+            nn)      nn_run "$r" "$seed" mlp,cnn,step,sgemm
+                     [ "$have_nnscope" = 1 ] &&
+                         collect "$r" "window live (nnscope)" "$py" scripts/bench_lua.py \
+                             window "${qflag[@]}" ;;
             nn1)     nn_run "$r" "$seed" mlp,cnn,step ob1 OPENBLAS_NUM_THREADS=1 ;;
             default) torch_run "$r" "$seed" default -- ;;
             ob1)     torch_run "$r" "$seed" ob1 OPENBLAS_NUM_THREADS=1 -- ;;
@@ -119,7 +122,6 @@ collect 0 "peak memory (C core)" env -u OPENBLAS_NUM_THREADS build/bench_nn "${q
     --only mem
 if [ "$have_nnscope" = 1 ]; then
     collect 0 "peak memory (nnscope)" "$py" scripts/bench_lua.py memory "${qflag[@]}"
-    collect 0 "window live" "$py" scripts/bench_lua.py window "${qflag[@]}"
 fi
 
 "$py" scripts/bench_report.py "$raw" bench/RESULTS.md --rounds "$rounds" --quick "$quick"
