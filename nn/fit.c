@@ -103,11 +103,11 @@ static nn_status gather_rows(nn_tensor **dst, const nn_tensor *src, const int *i
     return NN_OK;
 }
 
-typedef struct batch_buffers { nn_tensor *x, *y; } batch_buffers;
+/* The targets of a batch; its inputs are gathered into the model's own m->last_x. */
+typedef struct batch_buffers { nn_tensor *y; } batch_buffers;
 
 static void batch_buffers_free(batch_buffers *b)
 {
-    nn_tensor_free(b->x);
     nn_tensor_free(b->y);
 }
 
@@ -143,11 +143,13 @@ static nn_status evaluate_range(nn_model *m, const nn_tensor *x, const nn_tensor
         int B = n - b * batch_size < batch_size ? n - b * batch_size : batch_size;
         for (int i = 0; i < B; i++)
             idx[i] = start + i;
-        st = gather_rows(&buf->x, x, idx, B, err);
+        /* gathered straight into the model's input buffer: forward sees its own
+        ** buffer and does not copy the batch a second time */
+        st = gather_rows(&m->last_x, x, idx, B, err);
         if (st == NN_OK)
             st = gather_rows(&buf->y, y, idx, B, err);
         if (st == NN_OK)
-            st = nn_model_test_on_batch(m, buf->x, buf->y, r, err);
+            st = nn_model_test_on_batch(m, m->last_x, buf->y, r, err);
         for (int k = 0; k < nres && st == NN_OK; k++)
             sums[k] += r[k] * B;
         if (st == NN_OK && cb) {
@@ -263,10 +265,10 @@ static nn_status next_batch(fit_state *s, int b, const nn_tensor **bx, const nn_
     }
     int bs = s->opt->batch_size, start = b * bs;
     int B = s->n_train - start < bs ? s->n_train - start : bs;
-    nn_status st = gather_rows(&s->buf.x, s->x, s->order + start, B, err);
+    nn_status st = gather_rows(&s->m->last_x, s->x, s->order + start, B, err);
     if (st == NN_OK)
         st = gather_rows(&s->buf.y, s->y, s->order + start, B, err);
-    *bx = s->buf.x;
+    *bx = s->m->last_x;     /* the model's own input buffer: forward copies nothing */
     *by = s->buf.y;
     return st;
 }

@@ -363,6 +363,23 @@ static nn_status refuse_unless_null(const nn_json *config, const char *key, cons
     return NN_OK;
 }
 
+/* The members Dense and Conv2D share (nn_config_kernel_bias writes them):
+** initializers, regularizers, and constraints that must be null. */
+static nn_status read_kernel_bias(const nn_json *c, const char *name, nn_initializer *kinit,
+                                  nn_initializer *binit, nn_regularizer *kreg,
+                                  nn_regularizer *breg, nn_regularizer *areg, nn_error *err)
+{
+    if (nn_config_read_initializer(c, "kernel_initializer", name, kinit, err) != NN_OK ||
+        nn_config_read_initializer(c, "bias_initializer", name, binit, err) != NN_OK ||
+        nn_config_read_regularizer(c, "kernel_regularizer", name, kreg, err) != NN_OK ||
+        nn_config_read_regularizer(c, "bias_regularizer", name, breg, err) != NN_OK ||
+        nn_config_read_regularizer(c, "activity_regularizer", name, areg, err) != NN_OK ||
+        refuse_unless_null(c, "kernel_constraint", name, err) != NN_OK ||
+        refuse_unless_null(c, "bias_constraint", name, err) != NN_OK)
+        return err ? err->code : NN_EARG;
+    return NN_OK;
+}
+
 static nn_layer *dense_from_config(const nn_json *c, const char *name, nn_error *err)
 {
     nn_dense_options o = nn_dense_defaults(0);
@@ -373,18 +390,9 @@ static nn_layer *dense_from_config(const nn_json *c, const char *name, nn_error 
     if (nn_config_read_int(c, "units", name, 1, 1 << 24, &o.units, err) != NN_OK ||
         nn_config_read_activation(c, "activation", name, &o.activation, err) != NN_OK ||
         nn_config_read_bool(c, "use_bias", name, &o.use_bias, err) != NN_OK ||
-        nn_config_read_initializer(c, "kernel_initializer", name, &o.kernel_initializer,
-                                   err) != NN_OK ||
-        nn_config_read_initializer(c, "bias_initializer", name, &o.bias_initializer,
-                                   err) != NN_OK ||
-        nn_config_read_regularizer(c, "kernel_regularizer", name, &o.kernel_regularizer,
-                                   err) != NN_OK ||
-        nn_config_read_regularizer(c, "bias_regularizer", name, &o.bias_regularizer,
-                                   err) != NN_OK ||
-        nn_config_read_regularizer(c, "activity_regularizer", name, &o.activity_regularizer,
-                                   err) != NN_OK ||
-        refuse_unless_null(c, "kernel_constraint", name, err) != NN_OK ||
-        refuse_unless_null(c, "bias_constraint", name, err) != NN_OK)
+        read_kernel_bias(c, name, &o.kernel_initializer, &o.bias_initializer,
+                         &o.kernel_regularizer, &o.bias_regularizer, &o.activity_regularizer,
+                         err) != NN_OK)
         return NULL;
     return nn_dense_new(&o, err);
 }
@@ -471,18 +479,9 @@ static nn_layer *conv2d_from_config(const nn_json *c, const char *name, nn_error
         only_value(c, "groups", name, 1, err) != NN_OK ||
         nn_config_read_activation(c, "activation", name, &o.activation, err) != NN_OK ||
         nn_config_read_bool(c, "use_bias", name, &o.use_bias, err) != NN_OK ||
-        nn_config_read_initializer(c, "kernel_initializer", name, &o.kernel_initializer,
-                                   err) != NN_OK ||
-        nn_config_read_initializer(c, "bias_initializer", name, &o.bias_initializer,
-                                   err) != NN_OK ||
-        nn_config_read_regularizer(c, "kernel_regularizer", name, &o.kernel_regularizer,
-                                   err) != NN_OK ||
-        nn_config_read_regularizer(c, "bias_regularizer", name, &o.bias_regularizer,
-                                   err) != NN_OK ||
-        nn_config_read_regularizer(c, "activity_regularizer", name, &o.activity_regularizer,
-                                   err) != NN_OK ||
-        refuse_unless_null(c, "kernel_constraint", name, err) != NN_OK ||
-        refuse_unless_null(c, "bias_constraint", name, err) != NN_OK)
+        read_kernel_bias(c, name, &o.kernel_initializer, &o.bias_initializer,
+                         &o.kernel_regularizer, &o.bias_regularizer, &o.activity_regularizer,
+                         err) != NN_OK)
         return NULL;
     return nn_conv2d_new(&o, err);
 }
